@@ -1,0 +1,108 @@
+// The one registry of Porthole's error codes: each stable code maps here, and only here,
+// to its HTTP status, its WebSocket close code and its CLI exit code.
+
+export const ERROR_CODES = {
+  // 400
+  invalid_json: { status: 400, message: 'The request body is not valid JSON' },
+  validation_failed: { status: 400, message: 'The request does not match the expected shape' },
+  cwd_not_found: { status: 400, message: 'The working directory does not exist' },
+  command_not_found: { status: 400, message: 'The command cannot be started' },
+  path_not_absolute: { status: 400, message: 'The path must be absolute' },
+  // 401
+  unauthorized: { status: 401, message: 'A valid token is required' },
+  invalid_token: { status: 401, message: 'The token is malformed or its signature is wrong' },
+  token_expired: { status: 401, message: 'The token has expired' },
+  token_revoked: { status: 401, message: 'The token has been revoked' },
+  invalid_credentials: { status: 401, message: 'Wrong password' },
+  // 403
+  forbidden: { status: 403, message: 'This token may not do that' },
+  read_only: { status: 403, message: 'This link is view-only' },
+  origin_not_allowed: { status: 403, message: 'This origin may not connect' },
+  // 404
+  not_found: { status: 404, message: 'Not found' },
+  session_not_found: { status: 404, message: 'No such session' },
+  share_not_found: { status: 404, message: 'No such share' },
+  // 409
+  conflict: { status: 409, message: 'The resource already exists' },
+  session_exited: { status: 409, message: 'The session has exited' },
+  // 413
+  payload_too_large: { status: 413, message: 'The request body is too large' },
+  // 429
+  rate_limited: { status: 429, message: 'Too many attempts; try again later' },
+  // 500
+  internal: { status: 500, message: 'Internal server error' },
+} as const;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+/** WebSocket close codes (contract section 4.6). */
+export const CLOSE = {
+  normal: 1000, // the session ended
+  goingAway: 1001, // the server is stopping
+  policy: 1008, // message-rate abuse
+  tooBig: 1009, // frame over the payload limit
+  unauthenticated: 4401,
+  forbidden: 4403,
+  noSession: 4404,
+} as const;
+
+export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
+
+/** CLI exit codes. A child's own exit code passes through `porthole run` unchanged. */
+export const EXIT = {
+  ok: 0,
+  failure: 1, // an unexpected fault (a bug): reported with its code, never a stack trace
+  usage: 2, // a user mistake: bad flag, port in use, unreadable data dir, no server running
+} as const;
+
+/** An error with a stable code; the edges map it to a status, close code or exit code. */
+export class PortholeError extends Error {
+  readonly code: ErrorCode;
+  readonly details?: unknown;
+  constructor(code: ErrorCode, message?: string, details?: unknown) {
+    super(message ?? ERROR_CODES[code].message);
+    this.name = 'PortholeError';
+    this.code = code;
+    this.details = details;
+  }
+  get status(): number {
+    return ERROR_CODES[this.code].status;
+  }
+}
+
+export function httpStatusOf(code: ErrorCode): number {
+  return ERROR_CODES[code].status;
+}
+
+/** The close code a socket gets when an error of this code ends it. */
+export function closeCodeOf(code: ErrorCode): CloseCode {
+  switch (ERROR_CODES[code].status) {
+    case 401:
+      return CLOSE.unauthenticated;
+    case 403:
+      return CLOSE.forbidden;
+    case 404:
+      return CLOSE.noSession;
+    case 413:
+      return CLOSE.tooBig;
+    case 429:
+      return CLOSE.policy;
+    default:
+      return CLOSE.policy;
+  }
+}
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
+}
+
+/** The JSON body of every 4xx/5xx response. */
+export interface ErrorBody {
+  error: { code: ErrorCode; message: string; details?: unknown };
+}
+
+export function errorBody(err: PortholeError): ErrorBody {
+  const body: ErrorBody = { error: { code: err.code, message: err.message } };
+  if (err.details !== undefined) body.error.details = err.details;
+  return body;
+}
