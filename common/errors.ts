@@ -106,3 +106,12 @@ export function errorBody(err: PortholeError): ErrorBody {
   if (err.details !== undefined) body.error.details = err.details;
   return body;
 }
+
+/** A mistake the user can fix (bad flag, port in use, unreadable data dir, no server):
+ *  the CLI prints its one-line message and exits with EXIT.usage, never a stack trace. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}
