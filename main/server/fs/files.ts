@@ -1,0 +1,168 @@
+// File-system access for the owner (contract section 3, /api/fs): listing, reading and atomic
+// uploads, with OS errors turned into the API's codes. Share tokens never reach this module.
+import { constants as FS, type ReadStream } from 'node:fs';
+import { lstat, link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { PortholeError } from '../../../common/errors.js';
+import { newId } from '../ids.js';
+
+export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
+
+export interface DirEntry {
+  name: string;
+  type: EntryType;
+  size: number;
+  mtime: string;
+}
+
+export interface DirListing {
+  path: string;
+  parent: string | null;
+  entries: DirEntry[];
+}
+
+/** Default cap on one upload (the contract's 100 MiB). */
+export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
+
+/** Map a Node fs error to the API's error; anything unexpected stays a 500. */
+export function fsError(err: unknown, what: string): PortholeError | unknown {
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return new PortholeError('not_found', `${what} does not exist`);
+  if (code === 'EACCES' || code === 'EPERM') return new PortholeError('forbidden', `${what} is not readable by the server's user`);
+  if (code === 'EEXIST') return new PortholeError('conflict', `${what} already exists`);
+  if (code === 'EISDIR') return new PortholeError('validation_failed', `${what} is a directory`);
+  return err;
+}
+
+/** Paths must be absolute; they are normalised so `..` cannot hide what is asked for. */
+export function absolutePath(p: string | undefined, fallback: string = os.homedir()): string {
+  if (p === undefined || p === '') return fallback;
+  if (p.includes('\0')) throw new PortholeError('validation_failed', 'The path contains a NUL byte');
+  if (!path.isAbsolute(p)) throw new PortholeError('path_not_absolute', `The path must be absolute: ${p}`);
+  return path.resolve(p);
+}
+
+function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): EntryType {
+  if (s.isSymbolicLink()) return 'symlink';
+  if (s.isDirectory()) return 'dir';
+  if (s.isFile()) return 'file';
+  return 'other';
+}
+
+export async function listDir(dir: string): Promise<DirListing> {
+  let names: string[];
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) throw new PortholeError('validation_failed', `Not a directory: ${dir}`);
+    names = await readdir(dir);
+  } catch (err) {
+    throw fsError(err, dir);
+  }
+  const entries = await Promise.all(
+    names.map(async (name): Promise<DirEntry> => {
+      try {
+        const s = await lstat(path.join(dir, name));
+        return { name, type: typeOf(s), size: s.size, mtime: s.mtime.toISOString() };
+      } catch {
+        // Vanished between readdir and lstat, or unreadable: still list the name.
+        return { name, type: 'other', size: 0, mtime: new Date(0).toISOString() };
+      }
+    }),
+  );
+  // Folders first, then by name: what a file picker shows.
+  entries.sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || a.name.localeCompare(b.name));
+  const parent = path.dirname(dir);
+  return { path: dir, parent: parent === dir ? null : parent, entries };
+}
+
+const MIME: Record<string, string> = {
+  '.txt': 'text/plain; charset=utf-8', '.md': 'text/markdown; charset=utf-8', '.log': 'text/plain; charset=utf-8',
+  '.json': 'application/json', '.js': 'text/javascript', '.mjs': 'text/javascript', '.ts': 'text/plain; charset=utf-8',
+  '.html': 'text/plain; charset=utf-8', // never rendered as a page from our origin
+  '.css': 'text/css', '.csv': 'text/csv', '.xml': 'application/xml', '.yml': 'text/plain; charset=utf-8',
+  '.yaml': 'text/plain; charset=utf-8', '.sh': 'text/plain; charset=utf-8', '.py': 'text/plain; charset=utf-8',
+  '.png': 'image/png', '.jpg': 'image/jpeg', '.jpeg': 'image/jpeg', '.gif': 'image/gif', '.webp': 'image/webp',
+  '.svg': 'image/svg+xml', '.pdf': 'application/pdf', '.zip': 'application/zip', '.gz': 'application/gzip',
+  '.tar': 'application/x-tar', '.cast': 'application/x-asciicast', '.mp4': 'video/mp4', '.mp3': 'audio/mpeg',
+};
+
+export function guessContentType(file: string): string {
+  return MIME[path.extname(file).toLowerCase()] ?? 'application/octet-stream';
+}
+
+export interface OpenedFile {
+  stream: ReadStream;
+  size: number;
+  contentType: string;
+  name: string;
+}
+
+export async function openFile(file: string): Promise<OpenedFile> {
+  try {
+    const s = await stat(file);
+    if (!s.isFile()) throw new PortholeError('validation_failed', `Not a regular file: ${file}`);
+    // Open before answering so a permission error is a 403, not a broken stream.
+    const handle = await open(file, FS.O_RDONLY);
+    const stream = handle.createReadStream();
+    return { stream, size: s.size, contentType: guessContentType(file), name: path.basename(file) };
+  } catch (err) {
+    throw fsError(err, file);
+  }
+}
+
+/** A file name, not a path: no separators, no `.`/`..`, no NUL. */
+export function validFileName(name: string): string {
+  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name) || name.length > 255) {
+    throw new PortholeError('validation_failed', `Not a valid file name: ${JSON.stringify(name)}`);
+  }
+  return name;
+}
+
+export interface UploadOptions {
+  overwrite: boolean;
+  maxBytes: number;
+}
+
+/** Write the body to a temp file beside the target, fsync, then move it into place in one step. */
+export async function uploadFile(dir: string, name: string, body: Readable, opts: UploadOptions): Promise<{ path: string; size: number }> {
+  validFileName(name);
+  try {
+    const s = await stat(dir);
+    if (!s.isDirectory()) throw new PortholeError('validation_failed', `Not a directory: ${dir}`);
+  } catch (err) {
+    throw fsError(err, dir);
+  }
+  const target = path.join(dir, name);
+  if (!opts.overwrite) {
+    const exists = await lstat(target).then(() => true, () => false);
+    if (exists) throw new PortholeError('conflict', `${target} already exists (add &overwrite=1 to replace it)`);
+  }
+  const tmp = path.join(dir, `.${name}.${newId()}.porthole-upload`);
+  let size = 0;
+  try {
+    const handle = await open(tmp, 'wx', 0o644);
+    try {
+      for await (const chunk of body as AsyncIterable<Buffer>) {
+        size += chunk.length;
+        if (size > opts.maxBytes) throw new PortholeError('payload_too_large', `Uploads are limited to ${opts.maxBytes} bytes`);
+        await handle.write(chunk);
+      }
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (opts.overwrite) await rename(tmp, target);
+    else {
+      // link() fails with EEXIST if the name appeared meanwhile: never clobber silently.
+      await link(tmp, target);
+      await unlink(tmp);
+    }
+  } catch (err) {
+    await unlink(tmp).catch(() => {});
+    throw fsError(err, target);
+  }
+  return { path: target, size };
+}
+
