@@ -1,0 +1,50 @@
+// `porthole share ID [--mode view|control] [--expires DURATION] [--label TEXT]`: a new share
+// link for a session, printed alone on stdout so `$(porthole share ID)` captures just the URL.
+import { UsageError } from '../../common/errors.js';
+import { DEFAULT_SHARE_EXPIRES_SECONDS, parseDuration, SESSION_NAME_MAX, type ShareMode } from '../../common/protocol.js';
+import { connect, type ClientFlags } from './client/credentials.js';
+import { findSession } from './client/format.js';
+import { processIO, type ClientIO, type ClientOutput } from './client/io.js';
+
+export interface ShareOptions extends ClientFlags {
+  /** A session id, a unique id prefix or a unique session name. */
+  id: string;
+  /** `view` (default) or `control`. */
+  mode?: string;
+  /** How long the link works: 90s, 30m, 2h, 7d (default 24h). */
+  expires?: string;
+  label?: string;
+}
+
+export function parseShareMode(text: string | undefined, flag: string): ShareMode {
+  if (text === undefined || text === 'view') return 'view';
+  if (text === 'control') return 'control';
+  throw new UsageError(`${flag} must be view or control, not ${JSON.stringify(text)}`);
+}
+
+export function parseExpires(text: string | undefined): number {
+  if (text === undefined) return DEFAULT_SHARE_EXPIRES_SECONDS;
+  const seconds = parseDuration(text);
+  if (seconds === null) {
+    throw new UsageError(`--expires ${JSON.stringify(text)} is not a duration: use a number and s, m, h or d (90s, 30m, 2h, 7d; at most 365d)`);
+  }
+  return seconds;
+}
+
+export async function share(opts: ShareOptions, io: ClientIO = processIO()): Promise<number> {
+  // Every flag is checked before anything touches the network or the data dir.
+  const mode = parseShareMode(opts.mode, '--mode');
+  const expiresIn = parseExpires(opts.expires);
+  if (opts.label !== undefined && (opts.label.length === 0 || opts.label.length > SESSION_NAME_MAX)) {
+    throw new UsageError(`--label must be 1 to ${SESSION_NAME_MAX} characters`);
+  }
+  const api = await connect(opts, io);
+  const session = await findSession(api, opts.id);
+  const created = await api.createShare(session.id, { mode, expiresIn, ...(opts.label ? { label: opts.label } : {}) });
+  io.stdout.write(created.url + '\n');
+  if ((io.stderr as ClientOutput).isTTY) {
+    // For the person at the terminal only; scripts read the URL from stdout.
+    io.stderr.write(`porthole: ${mode} link to ${session.name} (${session.id}), expires ${created.expiresAt}; share id ${created.id}\n`);
+  }
+  return 0;
+}
