@@ -1,0 +1,68 @@
+// The express app: body parsing, security headers, the routes of contract section 3 and 5,
+// and the single error handler. Built once per Server; holds no resources of its own besides
+// the SSE hub, which the Server closes.
+import express, { type Express, type RequestHandler } from 'express';
+import { JSON_BODY_MAX_BYTES } from '../../../common/flow.js';
+import type { HealthResponse } from '../../../common/protocol.js';
+import type { ApiContext } from './context.js';
+import { authenticate, principalOf } from './authenticate.js';
+import { errorMiddleware, notFoundHandler } from './errors.js';
+import { requireOwner } from './principal.js';
+import { applySecurityHeaders } from './security.js';
+import { SseHub } from './sse.js';
+import { authRoutes } from './routes/auth.js';
+import { eventRoutes } from './routes/events.js';
+import { pageRoutes } from './routes/pages.js';
+import { sessionRoutes } from './routes/sessions.js';
+import { shareRoutes } from './routes/shares.js';
+
+export interface HttpApp {
+  app: Express;
+  sse: SseHub;
+}
+
+const ownerOnly: RequestHandler = (_req, res, next) => {
+  requireOwner(principalOf(res));
+  next();
+};
+
+export function createApp(ctx: ApiContext): HttpApp {
+  const app = express();
+  app.disable('x-powered-by');
+  app.disable('etag');
+  app.set('query parser', 'simple');
+  const sse = new SseHub(ctx.events);
+
+  app.use((_req, res, next) => {
+    applySecurityHeaders(res);
+    next();
+  });
+
+  // /api/fs first: its upload body is raw bytes, so it must not meet the JSON parser.
+  if (ctx.fsRouter) app.use('/api/fs', authenticate(ctx.auth), ownerOnly, ctx.fsRouter);
+
+  // Every body is JSON whatever its Content-Type says: a client that forgets the header
+  // gets a clear 400 instead of a silently ignored body. No cookies, so no CSRF to fear.
+  app.use('/api', express.json({ limit: JSON_BODY_MAX_BYTES, type: () => true, strict: true }));
+
+  // Also answered by the fast path; kept here so an express-only embedding still works.
+  app.get('/health', (_req, res) => {
+    const body: HealthResponse = {
+      status: 'ok',
+      version: ctx.version,
+      uptimeSeconds: Math.floor((Date.now() - ctx.startedAt) / 1000),
+      sessions: ctx.sessions.counts(),
+    };
+    res.set('Cache-Control', 'no-store').json(body);
+  });
+
+  app.use(authRoutes(ctx));
+  app.use(sessionRoutes(ctx));
+  app.use(shareRoutes(ctx));
+  app.use(eventRoutes(ctx, sse));
+  app.use('/api', notFoundHandler);
+  app.use(pageRoutes(ctx.rendererDir));
+  app.use(notFoundHandler);
+  app.use(errorMiddleware(ctx.logger));
+  return { app, sse };
+}

@@ -1,0 +1,64 @@
+// What the HTTP and WebSocket layers need from the rest of the server, as narrow structural
+// ports. server.ts hands in the real SessionManager / ShareRegistry / TokenService; routes
+// and tests see only these shapes, so the wire layer does not depend on their internals.
+import type { Router } from 'express';
+import type { CreateSessionBody, LoginResponse, Session, Share, ShareMode, WsServerMessage } from '../../../common/protocol.js';
+import type { Logger } from '../log.js';
+import type { Authenticator } from './principal.js';
+import type { EventBus } from './event-bus.js';
+
+/** What the ws layer hands a session for one socket (docs/architecture.md). */
+export interface ViewerSinkPort {
+  readonly bufferedAmount: number;
+  sendBinary(chunk: Uint8Array): void;
+  sendText(msg: WsServerMessage): void;
+  close(code: number, reason: string): void;
+}
+
+export interface SessionHandlePort {
+  readonly id: string;
+  info(): Session;
+  attach(sink: ViewerSinkPort): { detach(): void };
+  write(data: string | Uint8Array): void;
+  resize(cols: number, rows: number): void;
+  snapshot(): Promise<string>;
+  recordingPath(): string;
+}
+
+export interface SessionsPort {
+  create(body: CreateSessionBody): Promise<Session>;
+  get(id: string): SessionHandlePort | undefined;
+  list(): Session[];
+  rename(id: string, name: string): Session;
+  remove(id: string): Promise<void>;
+  counts(): { running: number; exited: number };
+}
+
+export interface SharesPort {
+  create(sessionId: string, mode: ShareMode, expiresIn: number, label?: string): { share: Share; token: string; url?: string };
+  list(sessionId: string): Share[];
+  revoke(id: string): Share | Promise<Share>;
+}
+
+export interface ApiContext {
+  logger: Logger;
+  version: string;
+  /** performance.now()-free: Date.now() at start, for uptimeSeconds. */
+  startedAt: number;
+  auth: Authenticator;
+  sessions: SessionsPort;
+  shares: SharesPort;
+  events: EventBus;
+  /** Whether POST /api/auth/login can succeed (a password is configured). */
+  passwordLogin(): Promise<boolean>;
+  /** Checks the password with the per-IP limiter; throws invalid_credentials / rate_limited. */
+  login(password: string, ip: string): Promise<LoginResponse>;
+  /** Logout: revoke the token for good (persisted) and close its sockets. */
+  revokeToken(jti: string, exp: number): Promise<void>;
+  /** http(s)://HOST:PORT, or publicUrl when set; links are built from it. */
+  baseUrl(): string;
+  /** Built renderer (index.html + assets/), or undefined to use the built-in page. */
+  rendererDir?: string;
+  /** The /api/fs router (mounted owner-only, before the JSON parser: uploads are raw). */
+  fsRouter?: Router;
+}

@@ -1,0 +1,106 @@
+// /api/sessions/*: the session CRUD and what can be done to one session over plain HTTP
+// (input, resize, snapshot, recording). Who may do what is decided by principal.ts.
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { Router, type Response } from 'express';
+import { PortholeError } from '../../../../common/errors.js';
+import { INPUT_MAX_BYTES } from '../../../../common/flow.js';
+import { CreateSessionBody, InputBody, RenameSessionBody, ResizeBody, utf8Length } from '../../../../common/protocol.js';
+import type { ApiContext, SessionHandlePort } from '../context.js';
+import { authenticate, principalOf } from '../authenticate.js';
+import { requireOwner, requireRead, requireWrite } from '../principal.js';
+import { parseBody, parseId } from '../validate.js';
+
+export function sessionRoutes(ctx: ApiContext): Router {
+  const r = Router();
+  r.use('/api/sessions', authenticate(ctx.auth));
+
+  /** Access check first (403 beats 404 for a share of another session), then lookup. */
+  const lookup = (res: Response, rawId: unknown, need: 'owner' | 'read' | 'write'): SessionHandlePort => {
+    const p = principalOf(res);
+    const id = String(rawId);
+    if (need === 'owner') requireOwner(p);
+    else if (need === 'read') requireRead(p, id);
+    else requireWrite(p, id);
+    const handle = ctx.sessions.get(parseId(id, 'session_not_found'));
+    if (!handle) throw new PortholeError('session_not_found');
+    return handle;
+  };
+
+  r.get('/api/sessions', (_req, res) => {
+    requireOwner(principalOf(res));
+    res.json(ctx.sessions.list());
+  });
+
+  r.post('/api/sessions', async (req, res) => {
+    requireOwner(principalOf(res));
+    const body = parseBody(CreateSessionBody, req.body);
+    res.status(201).json(await ctx.sessions.create(body));
+  });
+
+  r.get('/api/sessions/:id', (req, res) => {
+    res.json(lookup(res, req.params.id, 'read').info());
+  });
+
+  r.patch('/api/sessions/:id', (req, res) => {
+    const handle = lookup(res, req.params.id, 'owner');
+    const { name } = parseBody(RenameSessionBody, req.body);
+    res.json(ctx.sessions.rename(handle.id, name));
+  });
+
+  r.delete('/api/sessions/:id', async (req, res) => {
+    const handle = lookup(res, req.params.id, 'owner');
+    await ctx.sessions.remove(handle.id);
+    res.status(204).end();
+  });
+
+  r.post('/api/sessions/:id/input', (req, res) => {
+    const handle = lookup(res, req.params.id, 'write');
+    // Over-long input is "too large" (413), not a shape error: checked before the schema.
+    const raw = (req.body as { data?: unknown } | undefined)?.data;
+    if (typeof raw === 'string' && utf8Length(raw) > INPUT_MAX_BYTES) {
+      throw new PortholeError('payload_too_large', `Input is limited to ${INPUT_MAX_BYTES} bytes`);
+    }
+    const { data } = parseBody(InputBody, req.body);
+    if (handle.info().status !== 'running') throw new PortholeError('session_exited');
+    handle.write(data);
+    res.status(204).end();
+  });
+
+  r.post('/api/sessions/:id/resize', (req, res) => {
+    const handle = lookup(res, req.params.id, 'owner');
+    const { cols, rows } = parseBody(ResizeBody, req.body);
+    if (handle.info().status !== 'running') throw new PortholeError('session_exited');
+    handle.resize(cols, rows);
+    res.status(204).end();
+  });
+
+  r.get('/api/sessions/:id/snapshot', async (req, res) => {
+    const handle = lookup(res, req.params.id, 'read');
+    const text = await handle.snapshot();
+    res.type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(text);
+  });
+
+  r.get('/api/sessions/:id/recording', async (req, res) => {
+    const handle = lookup(res, req.params.id, 'owner');
+    const path = handle.recordingPath();
+    const st = await stat(path).catch(() => null);
+    if (!st || !st.isFile()) throw new PortholeError('not_found', 'No recording for this session');
+    res.status(200);
+    res.setHeader('Content-Type', 'application/x-asciicast');
+    res.setHeader('Cache-Control', 'no-store');
+    res.setHeader('Content-Disposition', `attachment; filename="${handle.id}.cast"`);
+    // Stream what is on disk now; the recorder may still be appending.
+    await new Promise<void>((resolve, reject) => {
+      const stream = createReadStream(path);
+      stream.on('error', reject);
+      res.on('close', () => {
+        stream.destroy();
+        resolve();
+      });
+      stream.pipe(res);
+    });
+  });
+
+  return r;
+}

@@ -1,0 +1,227 @@
+// One WebSocket's protocol (contract section 4): authenticate (first message or upgrade
+// header), authorise for the session, send `ready`, attach to the session, then relay
+// input / resize / ping under a rate limit. Every failure maps to a stable close code.
+import WebSocket from 'ws';
+import { CLOSE, PortholeError, closeCodeOf } from '../../../common/errors.js';
+import { INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
+import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
+import type { Logger } from '../log.js';
+import type { SessionsPort } from '../http/context.js';
+import { viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
+import { ID_PATTERN } from '../ids.js';
+import { MessageRate } from './rate.js';
+import type { SocketRegistry } from './registry.js';
+import { WsViewerSink, truncateReason } from './sink.js';
+
+export interface ConnectionDeps {
+  auth: Authenticator;
+  sessions: SessionsPort;
+  registry: SocketRegistry;
+  logger: Logger;
+  authTimeoutMs?: number;
+  rate?: () => MessageRate;
+}
+
+type State = 'auth' | 'live' | 'closed';
+
+/** setTimeout's ceiling; a later expiry is re-armed when this fires. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export class Connection {
+  private state: State = 'auth';
+  private principal: Principal | undefined;
+  private authTimer: NodeJS.Timeout | undefined;
+  private expiryTimer: NodeJS.Timeout | undefined;
+  private detach: (() => void) | undefined;
+  private unregister: (() => void) | undefined;
+  private readonly rate: MessageRate;
+  private readonly log: Logger;
+
+  constructor(
+    private readonly ws: WebSocket,
+    private readonly sessionId: string,
+    private readonly deps: ConnectionDeps,
+    /** An `Authorization` header sent on the upgrade by a non-browser client. */
+    authorizationHeader: string | undefined,
+    remote: string | undefined,
+  ) {
+    this.rate = deps.rate ? deps.rate() : new MessageRate();
+    this.log = deps.logger.child({ ws: true, sessionId, remote });
+    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
+    ws.on('close', () => this.cleanup());
+    // ws closes with 1009 on an oversize frame and emits this first; log it, never throw.
+    ws.on('error', (err) => this.log.info('socket error', { error: err }));
+
+    if (!deps.auth.authRequired) {
+      this.authenticated(deps.auth.fromToken(''));
+    } else if (authorizationHeader !== undefined) {
+      try {
+        this.authenticated(deps.auth.fromHeader(authorizationHeader));
+      } catch (err) {
+        this.fail(err);
+      }
+    } else {
+      this.authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS);
+    }
+  }
+
+  /** Registry hook: revocation, logout, expiry and shutdown all come through here. */
+  close(code: number, reason: string): void {
+    if (this.state === 'closed') return;
+    this.state = 'closed';
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
+      this.ws.close(code, truncateReason(reason));
+    }
+    this.cleanup();
+  }
+
+  /** Drop the socket without a closing handshake (shutdown of a peer that will not answer). */
+  terminate(): void {
+    this.ws.terminate();
+    this.cleanup();
+  }
+
+  private send(msg: WsServerMessage): void {
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+  }
+
+  private error(code: string, message: string): void {
+    this.send({ type: 'error', code, message });
+  }
+
+  private fail(err: unknown): void {
+    if (err instanceof PortholeError) {
+      this.log.info('socket rejected', { code: err.code });
+      this.close(closeCodeOf(err.code), err.message);
+    } else {
+      this.log.error('socket failed', { error: err instanceof Error ? err : String(err) });
+      this.close(CLOSE.policy, 'internal error');
+    }
+  }
+
+  private authenticated(p: Principal): void {
+    if (this.state !== 'auth') return;
+    clearTimeout(this.authTimer);
+    this.authTimer = undefined;
+    if (p.role === 'share' && p.sid !== this.sessionId) {
+      this.fail(new PortholeError('forbidden', 'This link is for another session'));
+      return;
+    }
+    const handle = ID_PATTERN.test(this.sessionId) ? this.deps.sessions.get(this.sessionId) : undefined;
+    if (!handle) {
+      this.fail(new PortholeError('session_not_found'));
+      return;
+    }
+    this.principal = p;
+    this.state = 'live';
+    this.unregister = this.deps.registry.add(this, p.jti);
+    this.armExpiry(p.exp);
+    this.send({ type: 'ready', session: handle.info(), mode: viewModeOf(p) });
+    // attach() sends the redraw, then live output; it may close the sink (session ended).
+    const viewer = handle.attach(new WsViewerSink(this.ws));
+    if ((this.state as State) === 'closed') viewer.detach();
+    else this.detach = () => viewer.detach();
+  }
+
+  private armExpiry(exp: number | null): void {
+    if (exp === null) return;
+    const ms = exp * 1000 - Date.now();
+    if (ms <= 0) {
+      this.close(CLOSE.forbidden, 'token expired');
+      return;
+    }
+    this.expiryTimer = setTimeout(() => {
+      if (exp * 1000 > Date.now()) this.armExpiry(exp);
+      else this.close(CLOSE.forbidden, 'token expired');
+    }, Math.min(ms, MAX_TIMER_MS));
+  }
+
+  private onMessage(data: Buffer, isBinary: boolean): void {
+    if (this.state === 'closed') return;
+    if (!this.rate.take()) {
+      this.log.warn('socket flooded', {});
+      this.close(CLOSE.policy, 'too many messages');
+      return;
+    }
+    if (isBinary) this.onInput(data);
+    else this.onText(data);
+  }
+
+  private onInput(data: Buffer): void {
+    const p = this.principal;
+    if (this.state !== 'live' || !p) {
+      this.error('unauthorized', 'Authenticate first');
+      return;
+    }
+    if (p.role === 'share' && p.mode !== 'control') {
+      this.error('read_only', 'This link is view-only');
+      return;
+    }
+    if (data.length > INPUT_MAX_BYTES) {
+      this.error('payload_too_large', `Input is limited to ${INPUT_MAX_BYTES} bytes per frame`);
+      return;
+    }
+    const handle = this.deps.sessions.get(this.sessionId);
+    if (!handle || handle.info().status !== 'running') {
+      this.error('session_exited', 'The session has exited');
+      return;
+    }
+    handle.write(data);
+  }
+
+  private onText(data: Buffer): void {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(data.toString('utf8'));
+    } catch {
+      this.log.info('invalid message', { reason: 'not JSON' });
+      this.error('invalid_message', 'Text frames must be JSON messages');
+      return;
+    }
+    const r = WsClientMessage.safeParse(parsed);
+    if (!r.success) {
+      this.log.info('invalid message', { reason: 'schema' });
+      this.error('invalid_message', 'Unknown or malformed message');
+      return;
+    }
+    const msg = r.data;
+    switch (msg.type) {
+      case 'ping':
+        this.send({ type: 'pong' });
+        return;
+      case 'auth':
+        if (this.state !== 'auth') return; // already authenticated: nothing to do
+        try {
+          this.authenticated(this.deps.auth.fromToken(msg.token));
+        } catch (err) {
+          this.fail(err);
+        }
+        return;
+      case 'resize': {
+        const p = this.principal;
+        if (this.state !== 'live' || !p) {
+          this.error('unauthorized', 'Authenticate first');
+          return;
+        }
+        if (p.role !== 'owner') {
+          this.error('forbidden', 'Only the owner may resize');
+          return;
+        }
+        const handle = this.deps.sessions.get(this.sessionId);
+        if (handle && handle.info().status === 'running') handle.resize(msg.cols, msg.rows);
+        return;
+      }
+    }
+  }
+
+  private cleanup(): void {
+    this.state = 'closed';
+    clearTimeout(this.authTimer);
+    clearTimeout(this.expiryTimer);
+    this.authTimer = this.expiryTimer = undefined;
+    this.detach?.();
+    this.detach = undefined;
+    this.unregister?.();
+    this.unregister = undefined;
+  }
+}

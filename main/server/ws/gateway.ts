@@ -1,0 +1,119 @@
+// The WebSocket entry: owns the `noServer` WebSocketServer, screens each upgrade before
+// accepting it (path, Origin: refused with HTTP 403 during the handshake), then hands the
+// socket to a Connection. Also owns every live Connection, for revocation and shutdown.
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer } from 'ws';
+import { CLOSE, ERROR_CODES, type ErrorCode } from '../../../common/errors.js';
+import { WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
+import type { Logger } from '../log.js';
+import type { SessionsPort } from '../http/context.js';
+import type { Authenticator } from '../http/principal.js';
+import { Connection } from './connection.js';
+import type { OriginPolicy } from './origin.js';
+import { SocketRegistry } from './registry.js';
+
+export interface GatewayOptions {
+  auth: Authenticator;
+  sessions: SessionsPort;
+  logger: Logger;
+  /** Read at each upgrade: the policy is only known once the server is listening. */
+  originPolicy: () => OriginPolicy;
+  authTimeoutMs?: number;
+}
+
+const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
+/** How long closing peers get to answer the close frame at shutdown before being cut. */
+const CLOSE_GRACE_MS = 500;
+
+export class WsGateway {
+  private readonly wss: WebSocketServer;
+  private readonly conns = new Set<Connection>();
+  readonly registry = new SocketRegistry();
+  private stopping = false;
+
+  constructor(private readonly opts: GatewayOptions) {
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
+  }
+
+  /** Open sockets (authenticated or not). */
+  get size(): number {
+    return this.wss.clients.size;
+  }
+
+  /** The http server's 'upgrade' listener. */
+  handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    const reject = (code: ErrorCode, status: number = ERROR_CODES[code].status) => {
+      this.opts.logger.info('upgrade rejected', { code, path: pathOnly(req.url), remote: req.socket.remoteAddress });
+      rejectHandshake(socket, status, code);
+    };
+    if (this.stopping) return reject('internal', 503);
+    const m = WS_PATH.exec(pathOnly(req.url));
+    if (!m) return reject('not_found');
+    if (!this.opts.originPolicy().allows(req.headers.origin, req.headers.host)) return reject('origin_not_allowed');
+    let sessionId: string;
+    try {
+      sessionId = decodeURIComponent(m[1]);
+    } catch {
+      return reject('not_found');
+    }
+    this.wss.handleUpgrade(req, socket, head, (ws) => {
+      const conn = new Connection(
+        ws,
+        sessionId,
+        { auth: this.opts.auth, sessions: this.opts.sessions, registry: this.registry, logger: this.opts.logger, authTimeoutMs: this.opts.authTimeoutMs },
+        req.headers.authorization,
+        req.socket.remoteAddress,
+      );
+      this.conns.add(conn);
+      ws.on('close', () => this.conns.delete(conn));
+    });
+  }
+
+  /** Close every socket that authenticated with this jti (revoked share, logout). */
+  closeByJti(jti: string, reason: string): number {
+    return this.registry.closeByJti(jti, CLOSE.forbidden, reason);
+  }
+
+  /** Shutdown: 1001 to everyone, then cut whoever has not finished the handshake. */
+  async close(): Promise<void> {
+    this.stopping = true;
+    for (const c of [...this.conns]) c.close(CLOSE.goingAway, 'server stopping');
+    const deadline = Date.now() + CLOSE_GRACE_MS;
+    while (this.wss.clients.size > 0 && Date.now() < deadline) await delay(20);
+    for (const ws of this.wss.clients) ws.terminate();
+    for (const c of [...this.conns]) c.terminate();
+    this.conns.clear();
+    await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+  }
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((r) => setTimeout(r, ms));
+}
+
+function pathOnly(url: string | undefined): string {
+  const u = url ?? '/';
+  const q = u.indexOf('?');
+  return q === -1 ? u : u.slice(0, q);
+}
+
+const REASONS: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+
+/** Answer a refused upgrade with a plain HTTP response and drop the socket. */
+function rejectHandshake(socket: Duplex, status: number, code: ErrorCode): void {
+  if (!socket.writable) {
+    socket.destroy();
+    return;
+  }
+  const body = JSON.stringify({ error: { code, message: ERROR_CODES[code].message } });
+  socket.end(
+    `HTTP/1.1 ${status} ${REASONS[status] ?? 'Error'}\r\n` +
+      'Connection: close\r\n' +
+      'Content-Type: application/json; charset=utf-8\r\n' +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n` +
+      body,
+  );
+  socket.destroy();
+}
