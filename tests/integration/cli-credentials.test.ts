@@ -111,7 +111,7 @@ describe('api client errors', () => {
   });
 
   it('401 hints at the data dir', async () => {
-    await expect(api().listSessions()).rejects.toThrow(/refused the owner token \(invalid_token\).*--data-dir/);
+    await expect(api().listSessions()).rejects.toThrow(/refused the owner token \(invalid_token: bad\).*--data-dir/);
   });
 
   it('rejects a --url that is not http(s) or carries credentials', () => {

@@ -101,7 +101,7 @@ export function refusalError(status: number, code: string, message: string, sour
         : source === 'datadir'
           ? 'is --data-dir the same as the server\'s? (or set PORTHOLE_TOKEN)'
           : 'set PORTHOLE_TOKEN, or pass the server\'s --data-dir';
-    return new UsageError(`the server refused the owner token (${code}): ${hint}`);
+    return new UsageError(`the server refused the owner token (${code}: ${message}); ${hint}`);
   }
   if (status === 403) {
     return new UsageError(`not allowed (${code}): ${message}; the client commands need an owner token`);

@@ -233,7 +233,7 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
       if (exitCode !== undefined || code === CLOSE.normal) {
         finish({ kind: 'exited', exitCode: exitCode ?? null });
       } else if (code === CLOSE.unauthenticated) {
-        finish(refusalError(401, reason || 'unauthenticated', reason, api.tokenSource));
+        finish(refusalError(401, 'unauthenticated', reason || 'no valid token', api.tokenSource));
       } else if (code === CLOSE.forbidden) {
         finish(refusalError(403, 'forbidden', reason || 'forbidden', api.tokenSource));
       } else if (code === CLOSE.noSession) {
