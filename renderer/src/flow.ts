@@ -1,0 +1,102 @@
+// Why: a flood must never freeze the page. xterm.js parses writes asynchronously; this writer
+// counts bytes handed to xterm but not yet parsed (write callbacks) and stops handing more past
+// CLIENT_HIGH_WATER_BYTES, resuming under CLIENT_LOW_WATER_BYTES. What arrives meanwhile waits
+// in a bounded queue; past its bound the queue is dropped and the owner of the writer asks the
+// server for a fresh redraw (the stream is a screen, so dropped bytes are replaced, not lost).
+//
+// Invariant: bytes held on the page <= CLIENT_HIGH_WATER_BYTES + one chunk + CLIENT_QUEUE_MAX_BYTES.
+import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/flow.js';
+
+/** Most bytes queued (not yet handed to xterm) before the queue is dropped for a redraw. */
+export const CLIENT_QUEUE_MAX_BYTES = 4 * CLIENT_HIGH_WATER_BYTES;
+
+export interface WriteTarget {
+  write(data: Uint8Array | string, callback?: () => void): void;
+  reset(): void;
+}
+
+export class FlowWriter {
+  /** Bytes handed to xterm whose write callback has not fired yet. */
+  pending = 0;
+  private queue: { bytes: Uint8Array; done?: () => void }[] = [];
+  private queued = 0;
+  private resetRequested = false;
+  private overflowed = false;
+
+  constructor(
+    private readonly term: WriteTarget,
+    /** The queue was dropped: the caller must get a fresh redraw (e.g. reconnect). */
+    private readonly onOverflow: () => void,
+  ) {}
+
+  get queuedBytes(): number {
+    return this.queued;
+  }
+
+  /** True after an overflow until the next resetThen(): incoming data is discarded. */
+  get discarding(): boolean {
+    return this.overflowed;
+  }
+
+  write(chunk: Uint8Array | string, done?: () => void): void {
+    if (this.overflowed) return;
+    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    if (!this.resetRequested && this.queue.length === 0 && this.pending < CLIENT_HIGH_WATER_BYTES) {
+      this.hand(bytes, done);
+      return;
+    }
+    this.queue.push({ bytes, done });
+    this.queued += bytes.byteLength;
+    if (this.queued > CLIENT_QUEUE_MAX_BYTES) {
+      this.queue = [];
+      this.queued = 0;
+      this.overflowed = true;
+      this.onOverflow();
+    }
+  }
+
+  /** Reset the terminal once everything already handed to xterm is parsed (so stale bytes
+   *  cannot land after the reset), then let queued writes through. Clears an overflow. */
+  resetThen(): void {
+    this.queue = [];
+    this.queued = 0;
+    this.overflowed = false;
+    this.resetRequested = true;
+    this.pump();
+  }
+
+  /** Resolves when the writer has nothing pending (used to time a reconnect after overflow). */
+  whenDrained(threshold = CLIENT_LOW_WATER_BYTES): Promise<void> {
+    if (this.pending <= threshold && this.queue.length === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const check = (): void => {
+        if (this.pending <= threshold && this.queue.length === 0) resolve();
+        else setTimeout(check, 16);
+      };
+      check();
+    });
+  }
+
+  private hand(bytes: Uint8Array, done?: () => void): void {
+    this.pending += bytes.byteLength;
+    this.term.write(bytes, () => {
+      this.pending -= bytes.byteLength;
+      done?.();
+      this.pump();
+    });
+  }
+
+  private pump(): void {
+    if (this.resetRequested) {
+      if (this.pending > 0) return; // a later callback calls pump again
+      this.resetRequested = false;
+      this.term.reset();
+    }
+    if (this.pending > CLIENT_LOW_WATER_BYTES && this.queue.length) return;
+    while (this.queue.length && this.pending < CLIENT_HIGH_WATER_BYTES) {
+      const next = this.queue.shift() as { bytes: Uint8Array; done?: () => void };
+      this.queued -= next.bytes.byteLength;
+      this.hand(next.bytes, next.done);
+    }
+  }
+}

@@ -1,0 +1,187 @@
+// Why: recordings are asciicast v2 files; the owner can download one (fetched with the bearer
+// token, handed over as a blob) or replay it here: an xterm of the recorded size fed the
+// output events with their timing, with play/pause and restart.
+import type { Session } from '../../common/protocol.js';
+import type { Api } from './api.js';
+import { ApiError } from './api.js';
+import { openModal } from './dialog.js';
+import { h } from './dom.js';
+import { ScaledStage } from './stage.js';
+import { createTerminal } from './terminal.js';
+
+/** Pauses longer than this are shortened to it (asciinema's idle_time_limit). */
+export const REPLAY_IDLE_LIMIT_S = 2;
+
+export interface Cast {
+  width: number;
+  height: number;
+  /** [time in seconds (idle-capped), output] */
+  events: [number, string][];
+  duration: number;
+}
+
+export function parseCast(text: string): Cast {
+  const lines = text.split('\n');
+  let header: unknown;
+  try {
+    header = JSON.parse(lines[0] ?? '');
+  } catch {
+    throw new Error('not an asciicast file');
+  }
+  const hd = header as { version?: unknown; width?: unknown; height?: unknown; idle_time_limit?: unknown };
+  if (!hd || hd.version !== 2) throw new Error('not an asciicast v2 file');
+  const width = typeof hd.width === 'number' && hd.width > 0 ? Math.min(1000, hd.width) : 80;
+  const height = typeof hd.height === 'number' && hd.height > 0 ? Math.min(500, hd.height) : 24;
+  const idle = typeof hd.idle_time_limit === 'number' ? hd.idle_time_limit : REPLAY_IDLE_LIMIT_S;
+  const events: [number, string][] = [];
+  let last = 0;
+  let shifted = 0;
+  for (let i = 1; i < lines.length; i++) {
+    const line = lines[i];
+    if (!line) continue;
+    let ev: unknown;
+    try {
+      ev = JSON.parse(line);
+    } catch {
+      continue; // a cut-off last line (recording still being written)
+    }
+    if (!Array.isArray(ev) || typeof ev[0] !== 'number' || ev[1] !== 'o' || typeof ev[2] !== 'string') continue;
+    const t = ev[0];
+    const gap = t - last;
+    if (gap > idle) shifted += gap - idle;
+    last = t;
+    events.push([Math.max(0, t - shifted), ev[2]]);
+  }
+  return { width, height, events, duration: events.length ? events[events.length - 1][0] : 0 };
+}
+
+export async function fetchRecording(api: Api, session: Session): Promise<Blob> {
+  const res = await api.raw('GET', `/api/sessions/${encodeURIComponent(session.id)}/recording`);
+  return res.blob();
+}
+
+export async function downloadRecording(api: Api, session: Session): Promise<void> {
+  const blob = await fetchRecording(api, session);
+  const url = URL.createObjectURL(blob);
+  const a = h('a', { href: url, download: `${safeName(session.name)}.cast`, hidden: true });
+  document.body.appendChild(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(url), 10_000);
+}
+
+function safeName(name: string): string {
+  return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'session';
+}
+
+export function openReplay(api: Api, session: Session): void {
+  const m = openModal(`Replay “${session.name}”`, 'modal-replay');
+  const status = h('p', { class: 'muted', role: 'status' }, 'Loading the recording…');
+  m.body.append(status);
+  let stop = (): void => undefined;
+  m.onClose(() => stop());
+  void (async () => {
+    let cast: Cast;
+    try {
+      cast = parseCast(await (await fetchRecording(api, session)).text());
+    } catch (err) {
+      status.textContent = err instanceof ApiError ? err.message : `Cannot replay: ${(err as Error).message}`;
+      return;
+    }
+    status.remove();
+    stop = mountPlayer(m.body, cast);
+  })();
+}
+
+function mountPlayer(parent: HTMLElement, cast: Cast): () => void {
+  const stage = new ScaledStage('replay-stage');
+  const playBtn = h('button', { type: 'button', class: 'btn primary', 'aria-label': 'Pause' }, 'Pause');
+  const restartBtn = h('button', { type: 'button', class: 'btn', 'aria-label': 'Restart' }, 'Restart');
+  const progress = h('progress', { max: String(Math.max(cast.duration, 0.001)), value: '0', 'aria-label': 'Replay progress' });
+  const clock = h('span', { class: 'muted clock' });
+  parent.append(stage.el, h('div', { class: 'replay-controls' }, playBtn, restartBtn, progress, clock));
+  const kit = createTerminal(stage.host, { cols: cast.width, rows: cast.height, readOnly: true });
+  kit.term.onRender(() => stage.layout());
+
+  let index = 0;
+  let position = 0; // seconds of recording shown
+  let startedAt = 0; // performance.now() minus position, while playing
+  let playing = false;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let busy = false;
+
+  const fmt = (s: number): string => `${Math.floor(s / 60)}:${String(Math.floor(s % 60)).padStart(2, '0')}`;
+  const show = (): void => {
+    progress.value = Math.min(position, cast.duration);
+    clock.textContent = `${fmt(position)} / ${fmt(cast.duration)}`;
+  };
+
+  function tick(): void {
+    if (!playing || busy) return;
+    position = (performance.now() - startedAt) / 1000;
+    let chunk = '';
+    while (index < cast.events.length && cast.events[index][0] <= position && chunk.length < 256 * 1024) {
+      chunk += cast.events[index][1];
+      index++;
+    }
+    show();
+    if (index >= cast.events.length && !chunk) {
+      playing = false;
+      playBtn.textContent = 'Play';
+      playBtn.setAttribute('aria-label', 'Play');
+      return;
+    }
+    if (chunk) {
+      // Wait for xterm to parse before scheduling more: a dense recording cannot flood the page.
+      busy = true;
+      kit.term.write(chunk, () => {
+        busy = false;
+        schedule();
+      });
+    } else schedule();
+  }
+
+  function schedule(): void {
+    clearTimeout(timer);
+    if (!playing) return;
+    const next = cast.events[index];
+    const wait = next ? Math.max(0, next[0] * 1000 - (performance.now() - startedAt)) : 0;
+    timer = setTimeout(tick, Math.min(wait, 250));
+  }
+
+  function play(): void {
+    if (index >= cast.events.length) restart();
+    playing = true;
+    startedAt = performance.now() - position * 1000;
+    playBtn.textContent = 'Pause';
+    playBtn.setAttribute('aria-label', 'Pause');
+    tick();
+  }
+
+  function pause(): void {
+    playing = false;
+    clearTimeout(timer);
+    playBtn.textContent = 'Play';
+    playBtn.setAttribute('aria-label', 'Play');
+  }
+
+  function restart(): void {
+    kit.term.reset();
+    index = 0;
+    position = 0;
+    startedAt = performance.now();
+    show();
+  }
+
+  playBtn.addEventListener('click', () => (playing ? pause() : play()));
+  restartBtn.addEventListener('click', () => {
+    restart();
+    if (!playing) play();
+  });
+  play();
+  return () => {
+    pause();
+    stage.dispose();
+    kit.dispose();
+  };
+}

@@ -1,0 +1,188 @@
+// Why: the owner's full terminal for one session in the control panel. Unlike a viewer, the
+// owner's window decides the size: the xterm fits its pane and the session follows (resize
+// over the socket). Reopening shows the server's redraw of the current screen, not a replay.
+import type { Session } from '../../common/protocol.js';
+import { registerProbe } from './debug.js';
+import { h } from './dom.js';
+import { FlowWriter } from './flow.js';
+import { SessionSocket, type EndReason } from './socket.js';
+import { createSearchBar, createTerminal } from './terminal.js';
+
+export interface SessionViewActions {
+  onShare(): void;
+  onRename(): void;
+  onEnd(): void;
+  onDownload(): void;
+  onReplay(): void;
+  /** The token stopped working (expired or logged out elsewhere). */
+  onAuthLost(): void;
+}
+
+export interface SessionView {
+  el: HTMLElement;
+  update(s: Session): void;
+  dispose(): void;
+}
+
+export function openSessionView(session: Session, token: () => string | null, actions: SessionViewActions): SessionView {
+  const nameEl = h('h2', { class: 'sv-name' }, session.name);
+  const statusEl = h('span', { class: 'pill' });
+  const connEl = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
+  const termBox = h('div', { class: 'sv-term' });
+  const banner = h('div', { class: 'sv-banner', hidden: true, role: 'status' });
+
+  const kit = createTerminal(termBox, { onSearchKey: () => searchBar.open() });
+  const searchBar = createSearchBar(kit);
+  const btn = (label: string, aria: string, onclick: () => void, cls = 'btn'): HTMLButtonElement =>
+    h('button', { type: 'button', class: cls, 'aria-label': aria, title: aria, onclick }, label);
+
+  const toolbar = h(
+    'div',
+    { class: 'sv-toolbar', role: 'toolbar', 'aria-label': 'Session actions' },
+    nameEl,
+    statusEl,
+    connEl,
+    h('span', { class: 'spacer' }),
+    btn('Find', 'Find in terminal (Ctrl+Shift+F)', () => searchBar.open()),
+    btn('Share', 'Share this session', actions.onShare, 'btn primary'),
+    btn('Replay', 'Replay the recording', actions.onReplay),
+    btn('Download', 'Download the recording (asciicast)', actions.onDownload),
+    btn('Rename', 'Rename this session', actions.onRename),
+    btn('End', 'End this session', actions.onEnd, 'btn danger'),
+  );
+  const el = h('section', { class: 'session-view', 'aria-label': `Terminal: ${session.name}` }, toolbar, searchBar.el, banner, termBox);
+
+  let applyingRemote = false;
+  let disposed = false;
+  let current = session;
+  const setConn = (text: string, tone: 'ok' | 'warn'): void => {
+    connEl.textContent = text;
+    connEl.dataset.tone = tone;
+  };
+
+  const writer = new FlowWriter(kit.term, () => {
+    setConn('Catching up…', 'warn');
+    socket.pause();
+    void writer.whenDrained().then(() => socket.resume());
+  });
+
+  const socket = new SessionSocket(session.id, token, {
+    onReady(msg) {
+      probe.readyCount++;
+      probe.mode = msg.mode;
+      writer.resetThen();
+      banner.hidden = true;
+      setConn('Live', 'ok');
+      update(msg.session);
+      fitAndTell(true);
+    },
+    onOutput(data) {
+      writer.write(data);
+    },
+    onMessage(msg) {
+      switch (msg.type) {
+        case 'resize':
+          // Another owner client (say `porthole attach`) resized: follow without echoing back.
+          if (msg.cols !== kit.term.cols || msg.rows !== kit.term.rows) {
+            applyingRemote = true;
+            kit.term.resize(msg.cols, msg.rows);
+            applyingRemote = false;
+          }
+          break;
+        case 'title':
+          document.title = msg.title ? `${msg.title} · Porthole` : 'Porthole';
+          break;
+        case 'resync':
+          writer.resetThen();
+          break;
+        case 'exit':
+          showBanner(`The process exited${msg.exitCode === null ? '' : ` with code ${msg.exitCode}`}.`);
+          break;
+        case 'error':
+          showBanner(msg.message);
+          break;
+      }
+    },
+    onConnecting(attempt, delay) {
+      setConn(`Reconnecting in ${Math.ceil(delay / 1000)} s (try ${attempt})`, 'warn');
+    },
+    onEnd(reason: EndReason) {
+      if (reason.kind === 'unauthenticated' || reason.kind === 'forbidden') {
+        actions.onAuthLost();
+        return;
+      }
+      setConn('Closed', 'warn');
+      if (reason.kind === 'ended') {
+        showBanner(`The session has ended${reason.exitCode === null ? '' : ` (exit code ${reason.exitCode})`}.`);
+      } else if (reason.kind === 'not_found') showBanner('This session no longer exists.');
+      else showBanner('The server closed the connection.');
+    },
+  });
+
+  const probe = registerProbe(() => kit.term, {
+    page: 'panel',
+    mode: null,
+    firstScreenMs: null,
+    readyCount: 0,
+    renderer: kit.renderer,
+    dropSocket: () => socket.dropForTest(),
+  });
+
+  kit.term.onData((d) => socket.sendInput(d));
+  kit.term.onBinary((data) => {
+    const bytes = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i) & 0xff;
+    socket.sendInput(bytes);
+  });
+  kit.term.onTitleChange((t) => (document.title = t ? `${t} · Porthole` : 'Porthole'));
+  kit.term.onResize(({ cols, rows }) => {
+    if (!applyingRemote) socket.sendResize(cols, rows);
+  });
+
+  /** Fit the xterm to its pane; the session follows (onResize sends it). */
+  function fitAndTell(force: boolean): void {
+    if (disposed || !termBox.isConnected) return;
+    const dims = kit.fit.proposeDimensions();
+    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
+    const cols = Math.max(2, Math.min(1000, dims.cols));
+    const rows = Math.max(1, Math.min(500, dims.rows));
+    if (cols !== kit.term.cols || rows !== kit.term.rows) kit.term.resize(cols, rows);
+    else if (force && (cols !== current.cols || rows !== current.rows)) socket.sendResize(cols, rows);
+  }
+
+  let fitTimer: ReturnType<typeof setTimeout> | undefined;
+  const ro = new ResizeObserver(() => {
+    clearTimeout(fitTimer);
+    fitTimer = setTimeout(() => fitAndTell(false), 40);
+  });
+  ro.observe(termBox);
+
+  function showBanner(text: string): void {
+    banner.textContent = text;
+    banner.hidden = false;
+  }
+
+  function update(s: Session): void {
+    current = s;
+    nameEl.textContent = s.name;
+    el.setAttribute('aria-label', `Terminal: ${s.name}`);
+    statusEl.textContent = s.status === 'running' ? 'running' : `exited${s.exitCode === null ? '' : ` · ${s.exitCode}`}`;
+    statusEl.dataset.status = s.status;
+  }
+  update(session);
+  socket.connect();
+  requestAnimationFrame(() => kit.term.focus());
+
+  return {
+    el,
+    update,
+    dispose() {
+      disposed = true;
+      ro.disconnect();
+      clearTimeout(fitTimer);
+      socket.close();
+      kit.dispose();
+      if (window.portholeProbe === probe) delete window.portholeProbe;
+    },
+  };
+}

@@ -1,0 +1,160 @@
+// Why: the share dialog turns a session into a link: view or control, an expiry and a label;
+// it shows the link with a copy button and a QR code (drawn on a canvas: no data: URLs under
+// the CSP), lists the active shares with revoke, and how many people are watching.
+import QRCode from 'qrcode';
+import type { Session } from '../../common/protocol.js';
+import type { Api } from './api.js';
+import { ApiError } from './api.js';
+import { field, openModal } from './dialog.js';
+import { ago, clear, copyText, h } from './dom.js';
+import { CreateShareResponseSchema, ShareListSchema } from './schemas.js';
+
+const EXPIRIES: [label: string, seconds: number][] = [
+  ['15 minutes', 15 * 60],
+  ['1 hour', 3600],
+  ['8 hours', 8 * 3600],
+  ['24 hours', 24 * 3600],
+  ['7 days', 7 * 86400],
+];
+
+export interface ShareDialog {
+  /** The session changed (viewer count) or a share was created/revoked elsewhere. */
+  refresh(session?: Session): void;
+  close(): void;
+}
+
+export function openShareDialog(api: Api, session: Session, onClosed: () => void): ShareDialog {
+  const m = openModal(`Share “${session.name}”`, 'modal-share');
+  m.onClose(onClosed);
+
+  const viewRadio = h('input', { type: 'radio', name: 'share-mode', value: 'view', id: 'share-mode-view', checked: true });
+  const controlRadio = h('input', { type: 'radio', name: 'share-mode', value: 'control', id: 'share-mode-control' });
+  const modeGroup = h(
+    'fieldset',
+    { class: 'field mode-group' },
+    h('legend', null, 'They can'),
+    h('label', { class: 'radio', for: 'share-mode-view' }, viewRadio, h('span', null, h('strong', null, 'View'), ' — watch only')),
+    h('label', { class: 'radio', for: 'share-mode-control' }, controlRadio, h('span', null, h('strong', null, 'Control'), ' — watch and type')),
+  );
+  const expiry = h('select', { id: 'share-expiry' }, ...EXPIRIES.map(([label, s]) => h('option', { value: String(s), selected: s === 3600 }, label)));
+  const label = h('input', { type: 'text', id: 'share-label', maxlength: '128', placeholder: 'e.g. Alice, pairing', autocomplete: 'off' });
+  const error = h('p', { class: 'error', role: 'alert' });
+  const createBtn = h('button', { type: 'submit', class: 'btn primary' }, 'Create link');
+  const form = h(
+    'form',
+    { class: 'share-form' },
+    modeGroup,
+    h('div', { class: 'row' }, field('Expires after', expiry), field('Label (optional)', label)),
+    error,
+    h('div', { class: 'actions' }, createBtn),
+  );
+
+  const result = h('div', { class: 'share-result', hidden: true, 'aria-live': 'polite' });
+  const viewers = h('p', { class: 'viewers', role: 'status' });
+  const list = h('ul', { class: 'share-list', 'aria-label': 'Active links' });
+  m.body.append(
+    form,
+    result,
+    h('section', { class: 'share-active' }, h('h3', null, 'Active links'), list, h('h3', null, 'Watching now'), viewers),
+  );
+
+  form.addEventListener('submit', (ev) => {
+    ev.preventDefault();
+    void create();
+  });
+
+  async function create(): Promise<void> {
+    error.textContent = '';
+    createBtn.disabled = true;
+    try {
+      const body: { mode: 'view' | 'control'; expiresIn: number; label?: string } = {
+        mode: controlRadio.checked ? 'control' : 'view',
+        expiresIn: Number(expiry.value),
+      };
+      if (label.value.trim()) body.label = label.value.trim();
+      const share = await api.json(CreateShareResponseSchema, 'POST', `/api/sessions/${encodeURIComponent(session.id)}/shares`, body);
+      showResult(share.url, share.mode, share.expiresAt);
+      void loadShares();
+    } catch (err) {
+      error.textContent = err instanceof ApiError ? err.message : 'Could not create the link';
+    } finally {
+      createBtn.disabled = false;
+    }
+  }
+
+  function showResult(url: string, mode: string, expiresAt: string): void {
+    clear(result);
+    const input = h('input', { type: 'text', readonly: true, value: url, class: 'share-url', 'aria-label': 'Share link' });
+    const copied = h('span', { class: 'copied', 'aria-live': 'polite' });
+    const copyBtn = h('button', { type: 'button', class: 'btn primary', 'aria-label': 'Copy link' }, 'Copy');
+    copyBtn.addEventListener('click', () => {
+      void copyText(url, input).then((ok) => {
+        copied.textContent = ok ? 'Copied' : 'Select the link and copy it';
+        setTimeout(() => (copied.textContent = ''), 2500);
+      });
+    });
+    const canvas = h('canvas', { class: 'qr', role: 'img', 'aria-label': 'QR code of the share link' });
+    void QRCode.toCanvas(canvas, url, { margin: 2, width: 184, color: { dark: '#0d1117', light: '#ffffff' } }).catch(() => {
+      canvas.replaceWith(h('p', { class: 'hint' }, 'The link is too long for a QR code.'));
+    });
+    result.append(
+      h('div', { class: 'share-link' }, input, copyBtn, copied),
+      h('div', { class: 'share-qr' }, canvas,
+        h('p', { class: 'hint' }, `${mode === 'control' ? 'Control' : 'View-only'} link, expires ${new Date(expiresAt).toLocaleString()}. `,
+          'Anyone with it can ', mode === 'control' ? 'type into this terminal.' : 'watch this terminal.')),
+    );
+    result.hidden = false;
+    input.focus();
+    input.select();
+  }
+
+  async function loadShares(): Promise<void> {
+    try {
+      const shares = await api.json(ShareListSchema, 'GET', `/api/sessions/${encodeURIComponent(session.id)}/shares`);
+      clear(list);
+      const now = Date.now();
+      const active = shares.filter((s) => Date.parse(s.expiresAt) > now);
+      if (!active.length) list.append(h('li', { class: 'empty' }, 'No active links.'));
+      for (const s of active) {
+        const revoke = h('button', { type: 'button', class: 'btn danger small', 'aria-label': `Revoke link ${s.label ?? s.id}` }, 'Revoke');
+        revoke.addEventListener('click', () => {
+          revoke.disabled = true;
+          void api
+            .send('DELETE', `/api/shares/${encodeURIComponent(s.id)}`)
+            .then(() => loadShares())
+            .catch((err: unknown) => {
+              revoke.disabled = false;
+              error.textContent = err instanceof ApiError ? err.message : 'Could not revoke';
+            });
+        });
+        list.append(
+          h('li', { class: 'share-item', 'data-share-id': s.id },
+            h('span', { class: `badge small`, 'data-mode': s.mode }, s.mode === 'control' ? 'control' : 'view'),
+            h('span', { class: 'share-label' }, s.label ?? 'Unlabelled link'),
+            h('span', { class: 'muted' }, `created ${ago(s.createdAt)}, expires ${new Date(s.expiresAt).toLocaleString()}`),
+            revoke),
+        );
+      }
+    } catch (err) {
+      clear(list);
+      list.append(h('li', { class: 'error' }, err instanceof ApiError ? err.message : 'Could not load the links'));
+    }
+  }
+
+  function showViewers(s: Session): void {
+    viewers.textContent =
+      s.viewers === 0 ? 'Nobody is connected.' : s.viewers === 1 ? '1 connection open (including this window).' : `${s.viewers} connections open (including this window).`;
+  }
+
+  showViewers(session);
+  void loadShares();
+  viewRadio.focus();
+
+  return {
+    refresh(s?: Session) {
+      if (s) showViewers(s);
+      void loadShares();
+    },
+    close: () => m.close(),
+  };
+}

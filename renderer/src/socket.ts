@@ -1,0 +1,207 @@
+// Why: the owner view and the viewer both hold one WebSocket to a session. This module owns
+// it: auth as the first message, validation of every text frame with WsServerMessageSchema,
+// keep-alive pings, and reconnect with backoff after a network loss; close codes that mean
+// "stop" (revoked, not found, ended) end it for good.
+import { WsServerMessageSchema, type WsServerMessage, type Session, type ViewMode } from '../../common/protocol.js';
+import { CLOSE } from '../../common/errors.js';
+import { backoffDelay } from './backoff.js';
+
+export type ReadyMessage = { type: 'ready'; session: Session; mode: ViewMode };
+export type LiveMessage = Exclude<WsServerMessage, ReadyMessage>;
+
+/** Why a socket stopped for good. */
+export type EndReason =
+  | { kind: 'ended'; exitCode: number | null }
+  | { kind: 'forbidden'; reason: string }
+  | { kind: 'unauthenticated'; reason: string }
+  | { kind: 'not_found' }
+  | { kind: 'policy'; code: number; reason: string }
+  | { kind: 'closed' };
+
+export interface SocketHandlers {
+  /** `reconnect` is true for every ready after the first: the caller resets its terminal. */
+  onReady(msg: ReadyMessage, reconnect: boolean): void;
+  onOutput(data: Uint8Array): void;
+  onMessage(msg: LiveMessage): void;
+  onConnecting(attempt: number, delayMs: number): void;
+  onEnd(reason: EndReason): void;
+}
+
+const PING_EVERY_MS = 15_000;
+const PONG_TIMEOUT_MS = 10_000;
+const encoder = new TextEncoder();
+
+export function sessionSocketUrl(sessionId: string): string {
+  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
+  return `${proto}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/ws`;
+}
+
+export class SessionSocket {
+  private ws: WebSocket | null = null;
+  private attempt = 0;
+  private readyCount = 0;
+  private stopped = false;
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private pingTimer: ReturnType<typeof setInterval> | undefined;
+  private pongTimer: ReturnType<typeof setTimeout> | undefined;
+  private exitCode: number | null = null;
+  private sawExit = false;
+
+  constructor(
+    private readonly sessionId: string,
+    private readonly token: () => string | null,
+    private readonly h: SocketHandlers,
+  ) {}
+
+  get open(): boolean {
+    return this.ws?.readyState === WebSocket.OPEN;
+  }
+
+  connect(): void {
+    if (this.stopped) return;
+    clearTimeout(this.retryTimer);
+    const ws = new WebSocket(sessionSocketUrl(this.sessionId));
+    ws.binaryType = 'arraybuffer';
+    this.ws = ws;
+    ws.onopen = () => {
+      const token = this.token();
+      // With --no-auth there is no token; the server treats every socket as the owner.
+      ws.send(JSON.stringify({ type: 'auth', token: token ?? 'none' }));
+      this.startPing(ws);
+    };
+    ws.onmessage = (ev: MessageEvent) => {
+      if (ws !== this.ws) return;
+      if (ev.data instanceof ArrayBuffer) {
+        this.h.onOutput(new Uint8Array(ev.data));
+        return;
+      }
+      if (typeof ev.data !== 'string') return;
+      let json: unknown;
+      try {
+        json = JSON.parse(ev.data);
+      } catch {
+        return;
+      }
+      const parsed = WsServerMessageSchema.safeParse(json);
+      if (!parsed.success) return; // unknown or malformed: ignored, never cast
+      const msg = parsed.data;
+      if (msg.type === 'pong') {
+        clearTimeout(this.pongTimer);
+        return;
+      }
+      if (msg.type === 'ready') {
+        this.attempt = 0;
+        this.h.onReady(msg, this.readyCount++ > 0);
+        return;
+      }
+      if (msg.type === 'exit') {
+        this.sawExit = true;
+        this.exitCode = msg.exitCode;
+      }
+      this.h.onMessage(msg);
+    };
+    ws.onclose = (ev: CloseEvent) => {
+      if (ws !== this.ws) return;
+      this.stopPing();
+      this.ws = null;
+      if (this.stopped) return;
+      const end = endReasonFor(ev.code, ev.reason, this.sawExit, this.exitCode);
+      if (end) {
+        this.stopped = true;
+        this.h.onEnd(end);
+        return;
+      }
+      this.scheduleReconnect();
+    };
+  }
+
+  /** Drop the socket and reconnect at once (used after the client dropped output: the
+   *  server's fresh redraw puts the screen right). */
+  reconnectNow(): void {
+    if (this.stopped) return;
+    const ws = this.ws;
+    this.ws = null;
+    this.stopPing();
+    ws?.close(1000, 'redraw');
+    this.connect();
+  }
+
+  /** Close the current socket and wait (nothing reconnects until resume()). */
+  pause(): void {
+    const ws = this.ws;
+    this.ws = null;
+    this.stopPing();
+    clearTimeout(this.retryTimer);
+    ws?.close(1000, 'catching up');
+  }
+
+  resume(): void {
+    if (!this.ws && !this.stopped) this.connect();
+  }
+
+  sendInput(data: string | Uint8Array<ArrayBuffer>): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(typeof data === 'string' ? encoder.encode(data) : data);
+  }
+
+  sendResize(cols: number, rows: number): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send(JSON.stringify({ type: 'resize', cols, rows }));
+  }
+
+  close(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.stopPing();
+    const ws = this.ws;
+    this.ws = null;
+    ws?.close(1000, 'bye');
+  }
+
+  /** Test hook: simulate a network loss (the socket dies; the normal reconnect path runs). */
+  dropForTest(): void {
+    this.ws?.close(4000, 'test drop');
+  }
+
+  private scheduleReconnect(): void {
+    const delay = backoffDelay(this.attempt);
+    this.h.onConnecting(this.attempt + 1, delay);
+    this.attempt++;
+    this.retryTimer = setTimeout(() => this.connect(), delay);
+  }
+
+  private startPing(ws: WebSocket): void {
+    this.stopPing();
+    this.pingTimer = setInterval(() => {
+      if (ws.readyState !== WebSocket.OPEN) return;
+      ws.send('{"type":"ping"}');
+      clearTimeout(this.pongTimer);
+      // No pong: the path is dead (sleeping laptop, lost Wi-Fi): close and reconnect.
+      this.pongTimer = setTimeout(() => ws.close(4000, 'no pong'), PONG_TIMEOUT_MS);
+    }, PING_EVERY_MS);
+  }
+
+  private stopPing(): void {
+    clearInterval(this.pingTimer);
+    clearTimeout(this.pongTimer);
+  }
+}
+
+/** Close codes that end the socket for good; null = reconnect. */
+export function endReasonFor(code: number, reason: string, sawExit: boolean, exitCode: number | null): EndReason | null {
+  switch (code) {
+    case CLOSE.normal:
+      return { kind: 'ended', exitCode: sawExit ? exitCode : null };
+    case CLOSE.forbidden:
+      return { kind: 'forbidden', reason };
+    case CLOSE.unauthenticated:
+      return { kind: 'unauthenticated', reason };
+    case CLOSE.noSession:
+      return { kind: 'not_found' };
+    case CLOSE.policy:
+    case CLOSE.tooBig:
+      return { kind: 'policy', code, reason };
+    default:
+      return sawExit ? { kind: 'ended', exitCode } : null;
+  }
+}

@@ -1,0 +1,204 @@
+// Why: the owner view, the viewer and the replay all show an xterm.js terminal with the same
+// look and addons (WebGL with a DOM fallback, Unicode 11 widths, clickable links, search) and
+// the same copy/paste keys; this module builds one and owns its addons' lifetimes.
+import { Terminal, type ITheme } from '@xterm/xterm';
+import { FitAddon } from '@xterm/addon-fit';
+import { SearchAddon } from '@xterm/addon-search';
+import { Unicode11Addon } from '@xterm/addon-unicode11';
+import { WebLinksAddon } from '@xterm/addon-web-links';
+import { WebglAddon } from '@xterm/addon-webgl';
+import { h } from './dom.js';
+
+export const THEME: ITheme = {
+  background: '#0d1117',
+  foreground: '#e6edf3',
+  cursor: '#7ee787',
+  cursorAccent: '#0d1117',
+  selectionBackground: '#264f78',
+  black: '#484f58',
+  red: '#ff7b72',
+  green: '#3fb950',
+  yellow: '#d29922',
+  blue: '#58a6ff',
+  magenta: '#bc8cff',
+  cyan: '#39c5cf',
+  white: '#b1bac4',
+  brightBlack: '#6e7681',
+  brightRed: '#ffa198',
+  brightGreen: '#56d364',
+  brightYellow: '#e3b341',
+  brightBlue: '#79c0ff',
+  brightMagenta: '#d2a8ff',
+  brightCyan: '#56d4dd',
+  brightWhite: '#ffffff',
+};
+
+export const FONT_FAMILY =
+  '"JetBrains Mono", "Cascadia Mono", "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace';
+
+export interface TermOptions {
+  cols?: number;
+  rows?: number;
+  readOnly?: boolean;
+  fontSize?: number;
+  /** Called when the user asks for search (Ctrl+Shift+F). */
+  onSearchKey?: () => void;
+}
+
+export interface TermKit {
+  term: Terminal;
+  fit: FitAddon;
+  search: SearchAddon;
+  renderer: 'webgl' | 'dom';
+  dispose(): void;
+}
+
+export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): TermKit {
+  const term = new Terminal({
+    cols: opts.cols ?? 80,
+    rows: opts.rows ?? 24,
+    allowProposedApi: true, // Unicode 11 widths and search decorations
+    theme: THEME,
+    fontFamily: FONT_FAMILY,
+    fontSize: opts.fontSize ?? 14,
+    cursorBlink: !opts.readOnly,
+    disableStdin: opts.readOnly ?? false,
+    scrollback: 10_000,
+    macOptionIsMeta: true,
+    rightClickSelectsWord: true,
+  });
+  const fit = new FitAddon();
+  const search = new SearchAddon();
+  term.loadAddon(fit);
+  term.loadAddon(search);
+  term.loadAddon(new Unicode11Addon());
+  term.unicode.activeVersion = '11';
+  term.loadAddon(
+    new WebLinksAddon((event, uri) => {
+      event.preventDefault();
+      // Only web links open, in a new tab with no opener and no referrer.
+      if (/^https?:\/\//i.test(uri)) window.open(uri, '_blank', 'noopener,noreferrer');
+    }),
+  );
+  term.open(parent);
+
+  let renderer: 'webgl' | 'dom' = 'dom';
+  let webgl: WebglAddon | null = null;
+  try {
+    const probe = document.createElement('canvas').getContext('webgl2');
+    if (probe) {
+      webgl = new WebglAddon();
+      webgl.onContextLoss(() => {
+        // The GPU went away (driver reset, sleeping laptop): fall back to the DOM renderer.
+        webgl?.dispose();
+        webgl = null;
+        kit.renderer = 'dom';
+      });
+      term.loadAddon(webgl);
+      renderer = 'webgl';
+    }
+  } catch {
+    webgl?.dispose();
+    webgl = null;
+  }
+
+  term.attachCustomKeyEventHandler((ev) => {
+    if (ev.type !== 'keydown') return true;
+    const key = ev.key.toLowerCase();
+    // Copy: Ctrl+Shift+C, or Ctrl+C while text is selected (otherwise Ctrl+C is ^C).
+    if (ev.ctrlKey && !ev.altKey && key === 'c' && (ev.shiftKey || term.hasSelection())) {
+      const text = term.getSelection();
+      if (text) void navigator.clipboard?.writeText(text).catch(() => undefined);
+      if (!ev.shiftKey) term.clearSelection();
+      ev.preventDefault();
+      return false;
+    }
+    // Paste: Ctrl+Shift+V is left to the browser, whose paste event xterm turns into input.
+    if (ev.ctrlKey && ev.shiftKey && key === 'v') return false;
+    if (ev.ctrlKey && ev.shiftKey && key === 'f') {
+      ev.preventDefault();
+      opts.onSearchKey?.();
+      return false;
+    }
+    return true;
+  });
+
+  const kit: TermKit = {
+    term,
+    fit,
+    search,
+    renderer,
+    dispose() {
+      webgl?.dispose();
+      term.dispose();
+    },
+  };
+  return kit;
+}
+
+/** A small search bar (input, previous, next, close) bound to a terminal's search addon. */
+export function createSearchBar(kit: TermKit): { el: HTMLElement; open(): void; close(): void } {
+  const input = h('input', {
+    type: 'search',
+    class: 'search-input',
+    placeholder: 'Find in terminal',
+    'aria-label': 'Find in terminal',
+  });
+  const count = h('span', { class: 'search-count', 'aria-live': 'polite' });
+  const opts = {
+    decorations: {
+      matchBackground: '#3a3d41',
+      activeMatchBackground: '#d29922',
+      matchOverviewRuler: '#3a3d41',
+      activeMatchColorOverviewRuler: '#d29922',
+    },
+  };
+  const next = (): void => void kit.search.findNext(input.value, opts);
+  const prev = (): void => void kit.search.findPrevious(input.value, opts);
+  kit.search.onDidChangeResults(({ resultIndex, resultCount }) => {
+    count.textContent = input.value ? (resultCount ? `${resultIndex + 1}/${resultCount}` : 'no matches') : '';
+  });
+  const el = h(
+    'div',
+    { class: 'search-bar', role: 'search', hidden: true },
+    input,
+    count,
+    h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Previous match', title: 'Previous (Shift+Enter)', onclick: prev }, '↑'),
+    h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Next match', title: 'Next (Enter)', onclick: next }, '↓'),
+    h('button', { type: 'button', class: 'btn icon', 'aria-label': 'Close search', title: 'Close (Esc)', onclick: () => close() }, '✕'),
+  );
+  input.addEventListener('input', () => {
+    if (input.value) next();
+    else kit.search.clearDecorations();
+  });
+  input.addEventListener('keydown', (ev) => {
+    if (ev.key === 'Enter') {
+      ev.preventDefault();
+      if (ev.shiftKey) prev();
+      else next();
+    } else if (ev.key === 'Escape') {
+      ev.preventDefault();
+      close();
+    }
+  });
+  function open(): void {
+    el.hidden = false;
+    input.focus();
+    input.select();
+  }
+  function close(): void {
+    el.hidden = true;
+    kit.search.clearDecorations();
+    kit.term.focus();
+  }
+  return { el, open, close };
+}
+
+/** Reads the active buffer as text (automation and tests; a screen reader gets xterm's own). */
+export function bufferText(term: Terminal): string {
+  const buf = term.buffer.active;
+  const lines: string[] = [];
+  for (let i = 0; i < buf.length; i++) lines.push(buf.getLine(i)?.translateToString(true) ?? '');
+  while (lines.length && lines[lines.length - 1] === '') lines.pop();
+  return lines.join('\n');
+}

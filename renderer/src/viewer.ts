@@ -1,0 +1,226 @@
+// Why: the page a share link opens (`/s/:id#<token>`). It shows the owner's screen at the
+// owner's size (scaled, never reflowed, never resizing the session), says plainly whether
+// typing goes through, survives network loss without duplicating output, and explains
+// every way the link can stop working.
+import type { Session, ViewMode } from '../../common/protocol.js';
+import { captureShareToken, isExpired } from './auth.js';
+import { registerProbe } from './debug.js';
+import { clear, h } from './dom.js';
+import { FlowWriter } from './flow.js';
+import { createKeyBar } from './keybar.js';
+import { brand, messageScreen } from './screens.js';
+import { SessionSocket, type EndReason } from './socket.js';
+import { ScaledStage } from './stage.js';
+import { createTerminal } from './terminal.js';
+
+export function startViewer(root: HTMLElement, sessionId: string): void {
+  document.body.classList.add('page-viewer');
+  const token = captureShareToken(sessionId);
+  if (!token) {
+    show(root, messageScreen('incomplete', 'This link is incomplete',
+      'The part after # is missing. Ask the person who shared it for the whole link.'));
+    return;
+  }
+  if (isExpired(token)) {
+    show(root, expiredScreen());
+    return;
+  }
+
+  const title = h('span', { class: 'viewer-title' }, 'Connecting…');
+  const badge = h('span', { class: 'badge', 'data-mode': '' }, '');
+  const status = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
+  const notice = h('span', { class: 'notice', 'aria-live': 'polite' });
+  const header = h('header', { class: 'viewer-bar' }, brand(), title, badge, notice, status);
+  const stage = new ScaledStage('viewer-stage');
+  const main = h('div', { class: 'viewer' }, header, stage.el);
+  show(root, main);
+
+  const kit = createTerminal(stage.host, { readOnly: true });
+  kit.term.onResize(() => stage.layout());
+  kit.term.onRender(() => stage.layout());
+  kit.term.onTitleChange((t) => (document.title = t ? `${t} · Porthole` : 'Porthole'));
+
+  let mode: ViewMode | null = null;
+  let firstScreenPending = true;
+  let keybarShown = false;
+
+  const writer = new FlowWriter(kit.term, () => {
+    // Too far behind: drop the rest, close, and reconnect once xterm has caught up; the
+    // server's redraw on reconnect replaces what was dropped.
+    setStatus('Catching up…', 'warn');
+    socket.pause();
+    void writer.whenDrained().then(() => socket.resume());
+  });
+
+  const socket = new SessionSocket(sessionId, () => token, {
+    onReady(msg, reconnect) {
+      mode = msg.mode;
+      probe.mode = mode;
+      probe.readyCount++;
+      setMode(msg.mode);
+      setSession(msg.session);
+      writer.resetThen();
+      setStatus(reconnect ? 'Reconnected' : 'Live', 'ok');
+    },
+    onOutput(data) {
+      if (firstScreenPending) {
+        firstScreenPending = false;
+        writer.write(data, () =>
+          requestAnimationFrame(() => {
+            probe.firstScreenMs = Math.round(performance.now());
+            document.body.dataset.firstScreen = String(probe.firstScreenMs);
+          }),
+        );
+      } else writer.write(data);
+    },
+    onMessage(msg) {
+      switch (msg.type) {
+        case 'resize':
+          applySize(msg.cols, msg.rows);
+          break;
+        case 'title':
+          document.title = msg.title ? `${msg.title} · Porthole` : 'Porthole';
+          break;
+        case 'resync':
+          writer.resetThen();
+          break;
+        case 'exit':
+          setStatus(`Exited${msg.exitCode === null ? '' : ` (code ${msg.exitCode})`}`, 'warn');
+          break;
+        case 'error':
+          if (msg.code === 'read_only') flash('This link is view-only: typing is not sent');
+          else flash(msg.message);
+          break;
+      }
+    },
+    onConnecting(attempt, delay) {
+      setStatus(`Connection lost, retrying in ${Math.ceil(delay / 1000)} s (try ${attempt})`, 'warn');
+    },
+    onEnd(reason) {
+      stage.el.classList.add('ended');
+      show(root, endScreen(reason, token), true);
+    },
+  });
+
+  const probe = registerProbe(() => kit.term, {
+    page: 'viewer',
+    mode: null,
+    firstScreenMs: null,
+    readyCount: 0,
+    renderer: kit.renderer,
+    dropSocket: () => socket.dropForTest(),
+  });
+
+  const sendTyped = (data: string): void => {
+    if (mode !== 'control' && mode !== 'owner') return;
+    socket.sendInput(keybar ? keybar.transform(data) : data);
+  };
+  const keybar = createKeyBar((d) => socket.sendInput(d), () => kit.term.focus());
+  kit.term.onData(sendTyped);
+  kit.term.onBinary((data) => {
+    if (mode !== 'control') return;
+    const bytes = new Uint8Array(data.length);
+    for (let i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i) & 0xff;
+    socket.sendInput(bytes);
+  });
+  addTouchScroll(stage, () => kit.term.rows, (n) => kit.term.scrollLines(n));
+
+  function setSession(s: Session): void {
+    title.textContent = s.name;
+    document.title = `${s.name} · Porthole`;
+    applySize(s.cols, s.rows);
+  }
+
+  function applySize(cols: number, rows: number): void {
+    if (kit.term.cols !== cols || kit.term.rows !== rows) kit.term.resize(cols, rows);
+    stage.layout();
+  }
+
+  function setMode(m: ViewMode): void {
+    const control = m === 'control' || m === 'owner';
+    kit.term.options.disableStdin = !control;
+    kit.term.options.cursorBlink = control;
+    badge.dataset.mode = m;
+    badge.textContent = control ? 'Control: your typing goes to the terminal' : 'View only';
+    badge.title = control ? 'Keys you press are sent to the shared terminal' : 'You can watch but not type';
+    if (control && !keybarShown) {
+      keybarShown = true;
+      main.appendChild(keybar.el);
+      kit.term.focus();
+    }
+  }
+
+  function setStatus(text: string, tone: 'ok' | 'warn'): void {
+    status.textContent = text;
+    status.dataset.tone = tone;
+  }
+
+  let flashTimer: ReturnType<typeof setTimeout> | undefined;
+  function flash(text: string): void {
+    notice.textContent = text;
+    clearTimeout(flashTimer);
+    flashTimer = setTimeout(() => (notice.textContent = ''), 4000);
+  }
+
+  socket.connect();
+}
+
+function show(root: HTMLElement, el: HTMLElement, overlay = false): void {
+  if (!overlay) clear(root);
+  root.appendChild(el);
+  if (overlay) el.classList.add('overlay');
+}
+
+function expiredScreen(): HTMLElement {
+  return messageScreen('expired', 'This link has expired', 'Ask the person who shared it for a new link.');
+}
+
+export function endScreen(reason: EndReason, token: string): HTMLElement {
+  switch (reason.kind) {
+    case 'ended':
+      return messageScreen(
+        'ended',
+        'The session has ended',
+        reason.exitCode === null ? 'The shared terminal has closed.' : `The shared terminal exited with code ${reason.exitCode}.`,
+      );
+    case 'forbidden':
+      if (isExpired(token) || /expir/i.test(reason.reason)) return expiredScreen();
+      return messageScreen('revoked', 'This link was revoked', 'The owner stopped sharing this terminal through this link.');
+    case 'unauthenticated':
+      if (isExpired(token) || /expir/i.test(reason.reason)) return expiredScreen();
+      return messageScreen('invalid', 'This link is not valid', 'It may have been revoked or mistyped. Ask for a new link.');
+    case 'not_found':
+      return messageScreen('not-found', 'No such session', 'This terminal does not exist any more.');
+    case 'policy':
+      return messageScreen('policy', 'Disconnected', `The server closed the connection (${reason.code}${reason.reason ? `: ${reason.reason}` : ''}).`, [
+        { label: 'Reload', onClick: () => location.reload(), primary: true },
+      ]);
+    case 'closed':
+      return messageScreen('closed', 'Disconnected', 'The connection was closed.');
+  }
+}
+
+/** One-finger vertical drag scrolls the scrollback (xterm's own touch handling is patchy). */
+function addTouchScroll(stage: ScaledStage, rows: () => number, scroll: (lines: number) => void): void {
+  let lastY: number | null = null;
+  let carry = 0;
+  stage.el.addEventListener('touchstart', (ev) => {
+    lastY = ev.touches.length === 1 ? ev.touches[0].clientY : null;
+    carry = 0;
+  }, { passive: true });
+  stage.el.addEventListener('touchmove', (ev) => {
+    if (lastY === null || ev.touches.length !== 1) return;
+    const y = ev.touches[0].clientY;
+    const lineHeight = (stage.host.offsetHeight / Math.max(1, rows())) * stage.scale;
+    carry += (lastY - y) / Math.max(1, lineHeight);
+    lastY = y;
+    const whole = Math.trunc(carry);
+    if (whole) {
+      scroll(whole);
+      carry -= whole;
+    }
+    ev.preventDefault();
+    ev.stopPropagation();
+  }, { passive: false, capture: true });
+  stage.el.addEventListener('touchend', () => (lastY = null), { passive: true });
+}
