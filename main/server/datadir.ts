@@ -64,9 +64,9 @@ function fsProblem(err: unknown): string {
 }
 
 function dataDirError(dir: string, err: unknown): UsageError {
-  return new UsageError(
-    `data dir ${dir} is not usable (${fsProblem(err)}): fix its permissions or pass --data-dir DIR`,
-  );
+  const code = (err as NodeJS.ErrnoException | undefined)?.code;
+  const fix = code === 'EEXIST' || code === 'ENOTDIR' ? 'pass --data-dir DIR naming a directory' : 'fix its permissions or pass --data-dir DIR';
+  return new UsageError(`data dir ${dir} is not usable (${fsProblem(err)}): ${fix}`);
 }
 
 /**

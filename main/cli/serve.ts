@@ -1,0 +1,132 @@
+// `porthole serve`: the server without the desktop app. Flags -> config -> Server, then the
+// two stdout lines the contract promises (nothing else goes to stdout: logs are on stderr),
+// then wait for SIGINT/SIGTERM and shut down cleanly within SHUTDOWN_DEADLINE_MS.
+import { EXIT } from '../../common/errors.js';
+import { resolveDataDirPath, resolveServeOptions, type ServeFlags } from '../server/config.js';
+import { DataDir } from '../server/datadir.js';
+import { createLogger } from '../server/log.js';
+import { boolFlag, formatHelp, listFlag, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
+import type { CliContext } from './commands.js';
+
+/** The contract says exit within 5 s of the signal; leave a margin for process teardown. */
+export const SHUTDOWN_DEADLINE_MS = 4500;
+
+export const SERVE_FLAGS: FlagSpec = {
+  port: { type: 'string', valueName: 'N', description: 'port to listen on (default 4022; 0 picks a free one)' },
+  host: { type: 'string', valueName: 'ADDR', description: 'address to listen on (default 127.0.0.1)' },
+  'data-dir': { type: 'string', valueName: 'DIR', description: 'where the secret, config.json and recordings live' },
+  'no-auth': { type: 'boolean', description: 'no tokens: every request acts as the owner (loopback only)' },
+  'i-know-this-is-insecure': { type: 'boolean', description: 'allow --no-auth on a non-loopback --host' },
+  'tls-cert': { type: 'string', valueName: 'FILE', description: 'TLS certificate (PEM); needs --tls-key' },
+  'tls-key': { type: 'string', valueName: 'FILE', description: 'TLS private key (PEM); needs --tls-cert' },
+  'public-url': { type: 'string', valueName: 'URL', description: 'origin used in links and allowed as WebSocket Origin (reverse proxy, tunnel)' },
+  'allow-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'another origin allowed to open WebSockets' },
+  scrollback: { type: 'string', valueName: 'N', description: 'lines of scrollback kept per session (default 10000)' },
+};
+
+const USAGE = 'porthole serve [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin ORIGIN]...';
+const SUMMARY = 'Run the Porthole server headless. Prints the listening address and an owner link on stdout; logs go to stderr.';
+const FOOTER = [
+  'environment:',
+  '  PORTHOLE_PASSWORD    owner password for this run (hashed at start, never stored)',
+  '  PORTHOLE_DATA_DIR    like --data-dir',
+  '  PORTHOLE_HOST, PORTHOLE_PORT, PORTHOLE_PUBLIC_URL   like the flags',
+  '  PORTHOLE_LOG_LEVEL   debug | info | warn | error',
+  'Flags beat the environment, which beats config.json in the data dir.',
+].join('\n');
+
+export function serveFlagsFrom(values: ReturnType<typeof parseCommandArgs>['values']): ServeFlags & { dataDir?: string } {
+  return {
+    port: stringFlag(values, 'port'),
+    host: stringFlag(values, 'host'),
+    dataDir: stringFlag(values, 'data-dir'),
+    noAuth: boolFlag(values, 'no-auth'),
+    insecure: boolFlag(values, 'i-know-this-is-insecure'),
+    tlsCert: stringFlag(values, 'tls-cert'),
+    tlsKey: stringFlag(values, 'tls-key'),
+    publicUrl: stringFlag(values, 'public-url'),
+    allowOrigin: listFlag(values, 'allow-origin'),
+    scrollback: stringFlag(values, 'scrollback'),
+  };
+}
+
+/** Resolves once SIGINT or SIGTERM arrives; a second signal ends the process at once. */
+function waitForStopSignal(ctx: CliContext, onSecond: () => void): { stopped: Promise<string>; dispose(): void } {
+  let resolveStop: (s: string) => void = () => {};
+  const stopped = new Promise<string>((r) => (resolveStop = r));
+  let count = 0;
+  const handler = (signal: NodeJS.Signals) => {
+    count++;
+    if (count === 1) resolveStop(signal);
+    else onSecond();
+  };
+  process.on('SIGINT', handler);
+  process.on('SIGTERM', handler);
+  return {
+    stopped,
+    dispose() {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    },
+  };
+}
+
+export async function serveMain(argv: string[], ctx: CliContext): Promise<number> {
+  const { values } = parseCommandArgs('serve', argv, SERVE_FLAGS);
+  if (boolFlag(values, 'help')) {
+    ctx.stdout.write(formatHelp(USAGE, SUMMARY, SERVE_FLAGS, FOOTER));
+    return EXIT.ok;
+  }
+  const flags = serveFlagsFrom(values);
+  const logger = createLogger();
+  // Signals are caught from the start, so a Ctrl-C during startup still ends with a clean close.
+  const signals = waitForStopSignal(ctx, () => {
+    logger.warn('second signal: exiting now', {});
+    ctx.exit(EXIT.ok);
+  });
+  try {
+    const dataDirPath = resolveDataDirPath(flags.dataDir, ctx.env);
+    // Check the flags and environment alone first, so a typo fails before the data dir is
+    // created; the real resolution below adds config.json.
+    await resolveServeOptions({ flags, env: ctx.env, config: {}, dataDir: dataDirPath });
+    const dataDir = await DataDir.open(dataDirPath);
+    const config = await dataDir.readConfig();
+    const options = await resolveServeOptions({ flags, env: ctx.env, config, dataDir: dataDir.dir, logger });
+
+    // Loaded only now: a flag mistake is reported without loading the whole server.
+    const { Server } = await import('../server/server.js');
+    const server = await Server.create(options);
+    let url: string;
+    try {
+      ({ url } = await server.listen());
+    } catch (err) {
+      await server.close().catch(() => {});
+      throw err;
+    }
+    ctx.stdout.write(`Porthole listening on ${url}\n`);
+    if (options.auth) {
+      ctx.stdout.write(`Owner link: ${server.ownerLink()}\n`);
+      if (options.password === undefined && config.passwordHash === undefined) {
+        ctx.stderr.write('porthole: no password is set: open the owner link above to get in (or set one with `porthole passwd`)\n');
+      }
+    } else {
+      ctx.stderr.write('porthole: auth is off (--no-auth): anyone who can reach this address acts as the owner\n');
+    }
+
+    const signal = await signals.stopped;
+    logger.info('stopping', { signal });
+    const hard = setTimeout(() => {
+      logger.error('shutdown took too long; exiting anyway', { deadlineMs: SHUTDOWN_DEADLINE_MS });
+      ctx.exit(EXIT.ok);
+    }, SHUTDOWN_DEADLINE_MS);
+    hard.unref();
+    try {
+      await server.close();
+    } finally {
+      clearTimeout(hard);
+    }
+    return EXIT.ok;
+  } finally {
+    signals.dispose();
+  }
+}
