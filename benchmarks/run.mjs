@@ -1,0 +1,278 @@
+#!/usr/bin/env node
+// `npm run bench`: Porthole's performance suite. One run measures the raw baselines (node-pty
+// used directly), Porthole (the built `porthole serve`, as a black box) and the peer
+// (VibeTunnel, installed at bench time), and writes one JSON file per run plus REPORT.md with
+// charts into benchmarks/results/. Figures are medians over repeats with min-max and n;
+// comparisons are ratios against baselines measured in the same run. Nothing is asserted.
+//
+// Flags:
+//   --quick            small counts (CI keeps the scripts from rotting; ~1 min without the peer)
+//   --no-peer          skip VibeTunnel (also BENCH_NO_PEER=1); the report says so
+//   --only=a,b         run only these targets: porthole, vibetunnel
+//   --sections=a,b     run only these sections: mem, api, lifecycle, flood, echo, latejoin, ws
+//   --out=DIR          where to write results (default benchmarks/results)
+//   --build            run `npm run build:main` first (done anyway when dist/ is missing)
+//   --cpu-prof         start porthole serve with --cpu-prof (profiles in benchmarks/results/profiles/)
+//   --no-report        write the JSON only
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { machineInfo } from './lib/proc.mjs';
+import { summarize, ratio } from './lib/stats.mjs';
+import {
+  ROOT,
+  buildPorthole,
+  installVibeTunnel,
+  portholeBuilt,
+  portholeTarget,
+  vibetunnelTarget,
+  VT_VERSION,
+} from './lib/targets.mjs';
+import * as W from './lib/workloads.mjs';
+import { writeReport } from './report.mjs';
+
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+
+function parseArgs(argv) {
+  const a = { quick: false, peer: process.env.BENCH_NO_PEER !== '1', build: false, cpuProf: false, report: true };
+  for (const arg of argv) {
+    if (arg === '--quick') a.quick = true;
+    else if (arg === '--no-peer') a.peer = false;
+    else if (arg === '--build') a.build = true;
+    else if (arg === '--cpu-prof') a.cpuProf = true;
+    else if (arg === '--no-report') a.report = false;
+    else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',');
+    else if (arg.startsWith('--sections=')) a.sections = arg.slice(11).split(',');
+    else if (arg.startsWith('--out=')) a.out = path.resolve(arg.slice(6));
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(readHelp());
+      process.exit(0);
+    } else {
+      process.stderr.write(`bench: unknown flag ${arg} (see --help)\n`);
+      process.exit(2);
+    }
+  }
+  return a;
+}
+
+function readHelp() {
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--build] [--cpu-prof] [--no-report]\n';
+}
+
+export function config(quick) {
+  return quick
+    ? {
+        quick: true,
+        rawFloodRepeats: 2,
+        rawSpawnRepeats: 2,
+        apiSessions: 20,
+        apiDuration: 1,
+        apiRepeats: 1,
+        lifecycleCount: 10,
+        lifecycleRepeats: 2,
+        floodLines: 200_000,
+        floodViewers: [1, 10, 100],
+        floodRepeats: 1,
+        floodTimeoutMs: 20_000,
+        echoCount: 40,
+        echoRepeats: 1,
+        echoGapMs: 5,
+        lateJoinRepeats: 2,
+        settleMs: 1000,
+        wsViewers: [100],
+        viewerProcesses: 2,
+        connectConcurrency: 50,
+        bigFloodTimeoutMs: 20_000,
+      }
+    : {
+        quick: false,
+        rawFloodRepeats: 5,
+        rawSpawnRepeats: 3,
+        apiSessions: 100,
+        apiDuration: 5,
+        apiRepeats: 3,
+        lifecycleCount: 100,
+        lifecycleRepeats: 3,
+        floodLines: 1_000_000,
+        floodViewers: [1, 10, 100],
+        floodRepeats: 3,
+        floodTimeoutMs: 90_000,
+        echoCount: 200,
+        echoRepeats: 3,
+        echoGapMs: 10,
+        lateJoinRepeats: 5,
+        settleMs: 5000,
+        wsViewers: [1000, 5000],
+        viewerProcesses: 4,
+        connectConcurrency: 100,
+        bigFloodTimeoutMs: 120_000,
+      };
+}
+
+const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
+
+function runRaw(args) {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [path.join(HERE, 'lib', 'raw-pty.mjs'), ...args], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out)) : reject(new Error(`raw-pty ${args[0]} exited ${code}`))));
+  });
+}
+
+function gitInfo() {
+  const git = (...args) => {
+    try {
+      return execFileSync('git', args, { cwd: ROOT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+    } catch {
+      return null;
+    }
+  };
+  return { commit: git('rev-parse', 'HEAD'), branch: git('rev-parse', '--abbrev-ref', 'HEAD'), subject: git('log', '-1', '--format=%s') };
+}
+
+/** The raw baselines: node-pty directly, no server. */
+async function baselines(cfg) {
+  log('raw baselines (node-pty directly)');
+  const flood = await runRaw(['flood', String(cfg.rawFloodRepeats), String(cfg.floodLines)]);
+  const spawnReap = await runRaw(['spawn', String(cfg.rawSpawnRepeats), String(cfg.lifecycleCount)]);
+  const bytes = flood.samples[0].bytes;
+  const b = {
+    floodBytes: bytes,
+    floodMs: summarize(flood.samples.map((s) => s.ms), 'ms', { lines: cfg.floodLines, bytes }),
+    floodMBps: summarize(flood.samples.map((s) => bytes / 1e6 / (s.ms / 1000)), 'MB/s', { lines: cfg.floodLines }),
+    spawnReapOps: summarize(spawnReap.samples.map((s) => s.opsPerSec), 'ops/s', { command: 'cat', count: cfg.lifecycleCount }),
+  };
+  log(`  raw flood ${b.floodMs.median} ms (${b.floodMBps.median} MB/s), spawn-and-reap ${b.spawnReapOps.median}/s`);
+  return b;
+}
+
+async function benchTarget(t, cfg, raw, sections) {
+  const figures = {};
+  const errors = [];
+  const on = (s) => !sections || sections.includes(s);
+  const section = async (name, fn) => {
+    if (!on(name)) return;
+    const t0 = Date.now();
+    try {
+      Object.assign(figures, await fn());
+      log(`  ${t.label} ${name}: done in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
+    } catch (e) {
+      errors.push({ section: name, message: String(e?.message ?? e) });
+      log(`  ${t.label} ${name} FAILED: ${e?.message ?? e}`);
+      if (!(await W.healthy(t).catch(() => false))) throw new Error(`${t.label} stopped answering after ${name}: ${t.stderrTail().slice(-500)}`);
+    }
+  };
+  log(`${t.label}: starting`);
+  await t.start();
+  log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+  try {
+    await section('mem', () => W.memIdle(t));
+    await section('api', () => W.apiLoad(t, cfg, log));
+    await section('lifecycle', async () => {
+      const f = await W.lifecycle(t, cfg);
+      const r = ratio(f['lifecycle.createDeleteOps'], raw.spawnReapOps);
+      if (r) f['lifecycle.createDeleteRatio'] = r;
+      log(`  lifecycle: ${f['lifecycle.createDeleteOps'].median} ops/s = ${r?.median}x raw`);
+      return f;
+    });
+    await section('flood', () => W.floods(t, cfg, raw, log));
+    if (on('flood')) await section('mem', () => W.memAfterFlood(t, cfg));
+    await section('echo', async () => {
+      const f = await W.echo(t, cfg);
+      log(`  echo p50 ${f['echo.p50ms'].median} ms, p99 ${f['echo.p99ms'].median} ms`);
+      return f;
+    });
+    await section('latejoin', async () => {
+      const f = await W.lateJoin(t, cfg);
+      log(`  late join visible ${f['latejoin.visibleMs'].median} ms, full ${f['latejoin.fullMs'].median} ms`);
+      return f;
+    });
+    for (const n of cfg.wsViewers) await section('ws', () => W.wsLoad(t, n, cfg, log));
+  } finally {
+    await t.stop();
+  }
+  return { status: errors.length ? 'partial' : 'ok', figures, errors };
+}
+
+async function main() {
+  const args = parseArgs(process.argv.slice(2));
+  const cfg = config(args.quick);
+  const outDir = args.out ?? path.join(HERE, 'results');
+  mkdirSync(outDir, { recursive: true });
+  const started = new Date();
+  const result = {
+    schema: 'porthole-bench/1',
+    date: started.toISOString(),
+    quick: args.quick,
+    git: gitInfo(),
+    machine: machineInfo(),
+    config: cfg,
+    command: `node benchmarks/run.mjs ${process.argv.slice(2).join(' ')}`.trim(),
+    baselines: null,
+    targets: {},
+    notes: [],
+  };
+  const want = (name) => !args.only || args.only.includes(name);
+
+  result.baselines = await baselines(cfg);
+
+  if (want('porthole')) {
+    try {
+      if (args.build || !portholeBuilt()) {
+        log('building porthole (npm run build:main)');
+        buildPorthole();
+      }
+      const profDir = args.cpuProf ? path.join(outDir, 'profiles') : undefined;
+      if (profDir) mkdirSync(profDir, { recursive: true });
+      result.targets.porthole = await benchTarget(portholeTarget({ cpuProfDir: profDir }), cfg, result.baselines, args.sections);
+    } catch (e) {
+      result.targets.porthole = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
+      log(`porthole: ${e?.message ?? e}`);
+    }
+  }
+
+  if (want('vibetunnel')) {
+    if (!args.peer) {
+      result.targets.vibetunnel = { status: 'skipped', reason: 'peer skipped (--no-peer or BENCH_NO_PEER=1)', figures: {}, errors: [] };
+    } else {
+      const why = installVibeTunnel(log);
+      if (why) {
+        result.targets.vibetunnel = { status: 'skipped', reason: why, figures: {}, errors: [] };
+        log(`vibetunnel skipped: ${why}`);
+      } else {
+        try {
+          result.targets.vibetunnel = await benchTarget(vibetunnelTarget(), cfg, result.baselines, args.sections);
+          result.targets.vibetunnel.version = VT_VERSION;
+        } catch (e) {
+          result.targets.vibetunnel = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
+          log(`vibetunnel: ${e?.message ?? e}`);
+        }
+      }
+    }
+  }
+
+  result.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const jsonPath = path.join(outDir, `bench-${args.quick ? 'quick-' : ''}${stamp}.json`);
+  writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+  log(`wrote ${path.relative(process.cwd(), jsonPath)}`);
+  if (args.report) {
+    // A quick pass never overwrites the full run's REPORT.md in the default folder.
+    const reportName = args.quick ? 'REPORT-quick.md' : 'REPORT.md';
+    const reportPath = await writeReport(result, outDir, reportName, path.basename(jsonPath));
+    log(`wrote ${path.relative(process.cwd(), reportPath)}`);
+  }
+  log(`done in ${result.durationSeconds} s`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`bench: ${e?.stack ?? e}\n`);
+    process.exit(1);
+  },
+);
