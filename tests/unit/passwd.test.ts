@@ -3,6 +3,7 @@ import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import bcrypt from 'bcryptjs';
+import { spawn as ptySpawn } from 'node-pty';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 
@@ -71,5 +72,48 @@ describe('porthole passwd', () => {
     expect(r.status).toBe(2);
     expect(r.stderr).toContain('config.json: port:');
     expect(readFileSync(join(dir, 'config.json'), 'utf8')).toBe('{"port": "x"}');
+  });
+
+  it('on a terminal: prompts twice without echo, retries a mismatch, stores the hash', async () => {
+    const dir = tmp();
+    const term = ptySpawn(process.execPath, ['bin/porthole.js', 'passwd', '--data-dir', dir], {
+      cwd: ROOT,
+      cols: 100,
+      rows: 20,
+      env: { ...process.env, PORTHOLE_PASSWORD: '' } as Record<string, string>,
+    });
+    let screen = '';
+    const waiters: Array<[string, number, () => void]> = [];
+    term.onData((d) => {
+      screen += d;
+      for (const w of [...waiters]) {
+        if (screen.split(w[0]).length - 1 >= w[1]) {
+          waiters.splice(waiters.indexOf(w), 1);
+          w[2]();
+        }
+      }
+    });
+    const exited = new Promise<number>((r) => term.onExit((e) => r(e.exitCode)));
+    // Resolves when `text` has appeared `times` times in the output.
+    const seen = (text: string, times = 1) =>
+      new Promise<void>((resolve, reject) => {
+        if (screen.split(text).length - 1 >= times) return resolve();
+        const t = setTimeout(() => reject(new Error(`never saw ${text} x${times}: ${JSON.stringify(screen)}`)), 10_000);
+        waiters.push([text, times, () => (clearTimeout(t), resolve())]);
+      });
+    await seen('New owner password: ');
+    term.write('first-try\r');
+    await seen('Repeat it: ');
+    term.write('mismatch\r');
+    await seen('differ');
+    await seen('New owner password: ', 2);
+    term.write('tty-secret-x\x7f\r'); // a backspace edits the hidden entry
+    await seen('Repeat it: ', 2);
+    term.write('tty-secret-\r');
+    expect(await exited).toBe(0);
+    expect(screen).not.toContain('first-try');
+    expect(screen).not.toContain('tty-secret');
+    const { passwordHash } = JSON.parse(readFileSync(join(dir, 'config.json'), 'utf8')) as { passwordHash: string };
+    expect(bcrypt.compareSync('tty-secret-', passwordHash)).toBe(true);
   });
 });
