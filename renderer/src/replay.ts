@@ -8,52 +8,7 @@ import { openModal } from './dialog.js';
 import { h } from './dom.js';
 import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
-
-/** Pauses longer than this are shortened to it (asciinema's idle_time_limit). */
-export const REPLAY_IDLE_LIMIT_S = 2;
-
-export interface Cast {
-  width: number;
-  height: number;
-  /** [time in seconds (idle-capped), output] */
-  events: [number, string][];
-  duration: number;
-}
-
-export function parseCast(text: string): Cast {
-  const lines = text.split('\n');
-  let header: unknown;
-  try {
-    header = JSON.parse(lines[0] ?? '');
-  } catch {
-    throw new Error('not an asciicast file');
-  }
-  const hd = header as { version?: unknown; width?: unknown; height?: unknown; idle_time_limit?: unknown };
-  if (!hd || hd.version !== 2) throw new Error('not an asciicast v2 file');
-  const width = typeof hd.width === 'number' && hd.width > 0 ? Math.min(1000, hd.width) : 80;
-  const height = typeof hd.height === 'number' && hd.height > 0 ? Math.min(500, hd.height) : 24;
-  const idle = typeof hd.idle_time_limit === 'number' ? hd.idle_time_limit : REPLAY_IDLE_LIMIT_S;
-  const events: [number, string][] = [];
-  let last = 0;
-  let shifted = 0;
-  for (let i = 1; i < lines.length; i++) {
-    const line = lines[i];
-    if (!line) continue;
-    let ev: unknown;
-    try {
-      ev = JSON.parse(line);
-    } catch {
-      continue; // a cut-off last line (recording still being written)
-    }
-    if (!Array.isArray(ev) || typeof ev[0] !== 'number' || ev[1] !== 'o' || typeof ev[2] !== 'string') continue;
-    const t = ev[0];
-    const gap = t - last;
-    if (gap > idle) shifted += gap - idle;
-    last = t;
-    events.push([Math.max(0, t - shifted), ev[2]]);
-  }
-  return { width, height, events, duration: events.length ? events[events.length - 1][0] : 0 };
-}
+import { parseCast, type Cast } from './cast.js';
 
 export async function fetchRecording(api: Api, session: Session): Promise<Blob> {
   const res = await api.raw('GET', `/api/sessions/${encodeURIComponent(session.id)}/recording`);

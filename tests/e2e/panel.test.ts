@@ -1,0 +1,99 @@
+// The control panel in Chromium against a real server: password and owner-link login, the
+// clear error screens, and a session created, typed into and shown from the page.
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumAvailable, e2eServer, ensureRendererBuilt, launchBrowser, newPage, PASSWORD, snapshot, waitForTerm } from './harness.js';
+
+const closers: Array<() => Promise<void>> = [];
+let browser: Browser;
+
+describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
+  beforeAll(async () => {
+    ensureRendererBuilt();
+    browser = await launchBrowser();
+  }, 120_000);
+  afterEach(async () => {
+    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it('logs in with the password form, after a wrong password says so', async () => {
+    const ts = await e2eServer();
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.url + '/');
+    await page.locator('#login-password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await expect.poll(() => page.locator('#login-error').textContent()).toContain('Wrong password');
+    await page.locator('#login-password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('button', { name: '+ New session' }).first().waitFor();
+    expect(await page.evaluate(() => sessionStorage.getItem('porthole.owner'))).toBeTruthy();
+    expect(errors).toEqual([]);
+  });
+
+  it('logs in with the owner link and clears the token from the address bar', async () => {
+    const ts = await e2eServer();
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.server.ownerLink());
+    await page.getByRole('button', { name: '+ New session' }).first().waitFor();
+    expect(page.url()).toBe(ts.url + '/');
+    expect(await page.evaluate(() => location.hash)).toBe('');
+    expect(await page.evaluate(() => sessionStorage.getItem('porthole.owner'))).toMatch(/^ey/);
+    expect(errors).toEqual([]);
+  });
+
+  it('shows the wait from Retry-After after too many failed logins', async () => {
+    const ts = await e2eServer();
+    const { context, page } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.url + '/');
+    for (let i = 0; i < 6; i++) {
+      await page.locator('#login-password').fill(`nope ${i}`);
+      await page.locator('#login-password').press('Enter');
+      await expect.poll(() => page.locator('#login-error').getAttribute('data-code')).toBeTruthy();
+      if ((await page.locator('#login-error').getAttribute('data-code')) === 'rate_limited') break;
+    }
+    await expect.poll(() => page.locator('#login-error').textContent()).toMatch(/Too many failed attempts\. Try again in \d+/);
+  });
+
+  it('says the login expired when the stored token is no longer valid', async () => {
+    const ts = await e2eServer();
+    const { context, page } = await newPage(browser);
+    closers.push(() => context.close());
+    const { token } = ts.server.mintOwnerToken(1);
+    await new Promise((r) => setTimeout(r, 2100));
+    await page.goto(`${ts.url}/#token=${token}`);
+    await page.locator('[data-reason=expired]').waitFor();
+    expect(await page.locator('[data-reason=expired]').textContent()).toContain('expired');
+  });
+
+  it('creates a session from the form, types into it and shows the output', async () => {
+    const ts = await e2eServer();
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.server.ownerLink());
+    await page.getByRole('button', { name: '+ New session' }).first().click();
+    await page.locator('#new-command').fill("bash --norc --noprofile -i");
+    await page.locator('#new-name').fill('e2e shell');
+    await page.getByRole('button', { name: 'Start' }).click();
+    await page.locator('.session-item', { hasText: 'e2e shell' }).waitFor();
+    await page.locator('.sv-term .xterm').waitFor();
+    await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
+    await page.locator('.sv-term').click();
+    await page.keyboard.type('echo panel-$((6*7))\n');
+    await waitForTerm(page, 'panel-42');
+    const sessions = await ts.json<Array<{ id: string; name: string; cols: number; rows: number }>>('/api/sessions');
+    const s = sessions.body.find((x) => x.name === 'e2e shell');
+    expect(s).toBeTruthy();
+    expect(await snapshot(ts, s!.id)).toContain('panel-42');
+    // The owner's window decides the size: the session was resized to the fitted terminal.
+    const size = await page.evaluate(() => window.portholeProbe!.size());
+    await expect.poll(async () => (await ts.json<{ cols: number; rows: number }>(`/api/sessions/${s!.id}`)).body.cols).toBe(size.cols);
+    expect(size.cols).not.toBe(80);
+    expect(errors).toEqual([]);
+  });
+});

@@ -1,0 +1,134 @@
+// The renderer's pure parts, run in Node (no browser): argv splitting for "New session", the
+// SSE parser and event validation, the flow-controlled writer's bounds, asciicast parsing,
+// and which close codes end a socket for good.
+import { describe, expect, it } from 'vitest';
+import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/flow.js';
+import { splitArgv, joinArgv, ArgvError } from '../../renderer/src/argv.js';
+import { parseCast } from '../../renderer/src/cast.js';
+import { decodeEvent, SseParser } from '../../renderer/src/events.js';
+import { CLIENT_QUEUE_MAX_BYTES, FlowWriter } from '../../renderer/src/flow.js';
+import { endReasonFor } from '../../renderer/src/socket.js';
+
+describe('splitArgv', () => {
+  it('splits words with shell-like quoting and runs no shell', () => {
+    expect(splitArgv('  ls   -la /tmp ')).toEqual(['ls', '-la', '/tmp']);
+    expect(splitArgv(`git commit -m "fix: the \\"thing\\"" --author='A B'`)).toEqual(['git', 'commit', '-m', 'fix: the "thing"', '--author=A B']);
+    expect(splitArgv('echo a\\ b $HOME; rm')).toEqual(['echo', 'a b', '$HOME;', 'rm']);
+    expect(splitArgv('')).toEqual([]);
+    expect(splitArgv("say ''")).toEqual(['say', '']);
+  });
+  it('rejects unclosed quotes', () => {
+    expect(() => splitArgv('echo "oops')).toThrow(ArgvError);
+    expect(() => splitArgv("echo 'oops")).toThrow(ArgvError);
+  });
+  it('joinArgv quotes what needs it and round-trips', () => {
+    const argv = ['bash', '-c', "echo 'hi' there", ''];
+    expect(splitArgv(joinArgv(argv))).toEqual(argv);
+  });
+});
+
+describe('SseParser', () => {
+  it('handles fields split across chunks, CRLF, comments and multi-line data', () => {
+    const got: [string, string][] = [];
+    const p = new SseParser((e, d) => got.push([e, d]));
+    p.push(': connected\r\nretry: 2000\r\n\r\nevent: session.removed\r');
+    p.push('\ndata: {"type":"session.removed",');
+    p.push('"sessionId":"abc"}\n\n');
+    p.push('data: a\ndata: b\n\n');
+    expect(got).toEqual([
+      ['session.removed', '{"type":"session.removed","sessionId":"abc"}'],
+      ['message', 'a\nb'],
+    ]);
+  });
+  it('decodeEvent validates with ServerEventSchema and never casts', () => {
+    expect(decodeEvent('session.removed', '{"type":"session.removed","sessionId":"x"}')).toEqual({ type: 'session.removed', sessionId: 'x' });
+    expect(decodeEvent('session.removed', '{"sessionId":"x"}')).toEqual({ type: 'session.removed', sessionId: 'x' });
+    expect(decodeEvent('session.created', '{"type":"session.created","session":{"id":1}}')).toBeNull();
+    expect(decodeEvent('message', 'not json')).toBeNull();
+  });
+});
+
+class FakeTerm {
+  writes: { len: number; cb?: () => void }[] = [];
+  resets = 0;
+  write(data: Uint8Array | string, cb?: () => void): void {
+    this.writes.push({ len: typeof data === 'string' ? data.length : data.byteLength, cb });
+  }
+  reset(): void {
+    this.resets++;
+  }
+  /** xterm parsed everything handed so far. */
+  parseAll(): void {
+    while (this.writes.length) this.writes.shift()!.cb?.();
+  }
+}
+
+describe('FlowWriter', () => {
+  it('stops handing bytes to xterm past the high watermark and queues them, bounded', () => {
+    const term = new FakeTerm();
+    let overflows = 0;
+    const w = new FlowWriter(term, () => overflows++);
+    const chunk = new Uint8Array(64 * 1024);
+    for (let i = 0; i < 200; i++) w.write(chunk);
+    expect(w.pending).toBeLessThanOrEqual(CLIENT_HIGH_WATER_BYTES + chunk.byteLength);
+    expect(w.queuedBytes).toBeLessThanOrEqual(CLIENT_QUEUE_MAX_BYTES);
+    expect(overflows).toBeGreaterThan(0);
+    expect(w.discarding).toBe(true);
+  });
+  it('drains the queue as xterm catches up, below the low watermark', () => {
+    const term = new FakeTerm();
+    const w = new FlowWriter(term, () => undefined);
+    const chunk = new Uint8Array(64 * 1024);
+    for (let i = 0; i < 12; i++) w.write(chunk);
+    expect(w.queuedBytes).toBeGreaterThan(0);
+    for (let i = 0; i < 10 && (w.queuedBytes > 0 || w.pending > 0); i++) term.parseAll();
+    expect(w.queuedBytes).toBe(0);
+    expect(w.pending).toBe(0);
+    expect(CLIENT_LOW_WATER_BYTES).toBeLessThan(CLIENT_HIGH_WATER_BYTES);
+  });
+  it('resets only after bytes already handed to xterm are parsed, then writes the redraw', () => {
+    const term = new FakeTerm();
+    const w = new FlowWriter(term, () => undefined);
+    w.write('old output');
+    w.resetThen();
+    w.write('redraw');
+    expect(term.resets).toBe(0);
+    expect(term.writes.length).toBe(1); // the redraw waits
+    term.writes.shift()!.cb!();
+    expect(term.resets).toBe(1);
+    expect(term.writes.length).toBe(1);
+    expect(term.writes[0].len).toBe(6);
+  });
+});
+
+describe('parseCast', () => {
+  it('reads asciicast v2 output events and shortens long pauses', () => {
+    const text = [
+      JSON.stringify({ version: 2, width: 100, height: 30 }),
+      JSON.stringify([0.5, 'o', 'a']),
+      JSON.stringify([0.6, 'i', 'typed']),
+      JSON.stringify([10.6, 'o', 'b']),
+      '[11.0, "o", "cut of',
+    ].join('\n');
+    const cast = parseCast(text);
+    expect(cast.width).toBe(100);
+    expect(cast.height).toBe(30);
+    expect(cast.events.map((e) => e[1])).toEqual(['a', 'b']);
+    expect(cast.events[1][0]).toBeCloseTo(2.5, 5);
+  });
+  it('rejects what is not asciicast v2', () => {
+    expect(() => parseCast('{"version":1}')).toThrow();
+    expect(() => parseCast('hello')).toThrow();
+  });
+});
+
+describe('endReasonFor', () => {
+  it('stops for good on 1000, 4403, 4404, 4401; reconnects on 1001, 1006 and others', () => {
+    expect(endReasonFor(1000, '', true, 3)).toEqual({ kind: 'ended', exitCode: 3 });
+    expect(endReasonFor(4403, 'revoked', false, null)).toEqual({ kind: 'forbidden', reason: 'revoked' });
+    expect(endReasonFor(4404, '', false, null)).toEqual({ kind: 'not_found' });
+    expect(endReasonFor(4401, '', false, null)?.kind).toBe('unauthenticated');
+    expect(endReasonFor(1001, '', false, null)).toBeNull();
+    expect(endReasonFor(1006, '', false, null)).toBeNull();
+  });
+});
