@@ -23,6 +23,8 @@ export interface SessionHandlePort {
   resize(cols: number, rows: number): void;
   snapshot(): Promise<string>;
   recordingPath(): string;
+  /** Resolves once all output so far is in the recording file. */
+  flushRecording?(): Promise<void>;
 }
 
 export interface SessionsPort {

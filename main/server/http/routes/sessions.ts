@@ -83,6 +83,7 @@ export function sessionRoutes(ctx: ApiContext): Router {
 
   r.get('/api/sessions/:id/recording', async (req, res) => {
     const handle = lookup(res, req.params.id, 'owner');
+    await handle.flushRecording?.();
     const path = handle.recordingPath();
     const st = await stat(path).catch(() => null);
     if (!st || !st.isFile()) throw new PortholeError('not_found', 'No recording for this session');

@@ -1,0 +1,306 @@
+// The one Server type: `porthole serve`, the desktop app and the tests all build it with
+// Server.create(options), listen(), close(), and differ only in options. It owns every
+// resource below it (data dir, auth, sessions, HTTP, WebSocket, SSE) and releases them all
+// in close(), so a process whose server has closed can exit naturally.
+import { readFileSync, existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { userInfo } from 'node:os';
+import { dirname, join, resolve, basename } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { PortholeError, UsageError } from '../../common/errors.js';
+import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
+import type { ServerEvent } from '../../common/protocol.js';
+import { LoginLimiter } from './auth/login-limiter.js';
+import { PasswordCheck } from './auth/passwords.js';
+import { RevocationStore } from './auth/revocations.js';
+import { ShareRegistry } from './auth/shares.js';
+import { TokenService } from './auth/tokens.js';
+import { DataDir } from './datadir.js';
+import { fsRouter } from './fs/router.js';
+import { createApp } from './http/app.js';
+import type { ApiContext } from './http/context.js';
+import { EventBus } from './http/event-bus.js';
+import { createFastPath } from './http/fast-path.js';
+import { Authenticator } from './http/principal.js';
+import type { SseHub } from './http/sse.js';
+import { createLogger, type Logger } from './log.js';
+import { SessionManager } from './sessions/manager.js';
+import { WsGateway } from './ws/gateway.js';
+import { OriginPolicy } from './ws/origin.js';
+
+export interface ServerOptions {
+  port: number; // 0 = pick a free port
+  host: string; // default 127.0.0.1
+  dataDir: string;
+  auth: boolean; // false = --no-auth: every request acts as the owner
+  password?: string; // PORTHOLE_PASSWORD: hashed at start, never stored
+  tls?: { cert: string; key: string }; // file paths
+  publicUrl?: string; // origin used in links and accepted as WebSocket Origin
+  allowOrigins?: string[];
+  scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
+  recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
+  shell?: string; // default: the user's login shell
+  rendererDir?: string; // built pages; default dist/renderer
+  logger?: Logger;
+}
+
+/** The package root: the folder holding package.json, from source (main/server) or dist. */
+const PACKAGE_ROOT = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (let i = 0; i < 5; i++) {
+    if (existsSync(join(dir, 'package.json')) && basename(dir) !== 'dist') return dir;
+    dir = dirname(dir);
+  }
+  return process.cwd();
+})();
+
+const VERSION: string = (() => {
+  try {
+    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
+  } catch {
+    return '0.0.0';
+  }
+})();
+
+function defaultShell(): string {
+  try {
+    const s = userInfo().shell;
+    if (s) return s;
+  } catch {
+    // no passwd entry (containers): fall through
+  }
+  return process.env.SHELL || '/bin/sh';
+}
+
+function hostForUrl(host: string): string {
+  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
+}
+
+/** One line a user can act on, for the listen errors they can cause. */
+function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
+  switch (err.code) {
+    case 'EADDRINUSE':
+      return new UsageError(`port ${port} on ${host} is already in use: stop the other server or pass --port N (0 picks a free port)`);
+    case 'EACCES':
+      return new UsageError(`not allowed to listen on ${host}:${port}: use a port above 1023 with --port N`);
+    case 'EADDRNOTAVAIL':
+    case 'ENOTFOUND':
+      return new UsageError(`cannot listen on ${host}: it is not an address of this machine; change --host`);
+    default:
+      return err;
+  }
+}
+
+export class Server {
+  readonly sessions: SessionManager;
+  readonly shares: ShareRegistry;
+  readonly tokens: TokenService;
+  readonly dataDir: DataDir;
+  private readonly options: ServerOptions;
+  private readonly logger: Logger;
+  private readonly bus: EventBus;
+  private readonly revocations: RevocationStore;
+  private readonly limiter = new LoginLimiter();
+  private readonly passwords: PasswordCheck;
+  private readonly gateway: WsGateway;
+  private readonly sse: SseHub;
+  private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
+  private readonly tlsMaterial: { cert: Buffer; key: Buffer } | undefined;
+  private readonly disposers: Array<() => void> = [];
+  private http: HttpServer | undefined;
+  private listenUrl: string | undefined;
+  private originPolicy: OriginPolicy | undefined;
+  private closing: Promise<void> | undefined;
+
+  private constructor(
+    options: ServerOptions,
+    parts: { dataDir: DataDir; revocations: RevocationStore; passwords: PasswordCheck; tls?: { cert: Buffer; key: Buffer } },
+  ) {
+    this.options = options;
+    this.logger = options.logger ?? createLogger();
+    this.dataDir = parts.dataDir;
+    this.revocations = parts.revocations;
+    this.passwords = parts.passwords;
+    this.tlsMaterial = parts.tls;
+    this.bus = new EventBus(this.logger);
+    this.tokens = new TokenService(parts.dataDir.secret, parts.revocations);
+    this.shares = new ShareRegistry({ tokens: this.tokens, publicOrigin: () => this.url, logger: this.logger });
+    this.sessions = new SessionManager({
+      dataDir: parts.dataDir,
+      scrollback: options.scrollback ?? DEFAULT_SCROLLBACK_LINES,
+      recordingCapBytes: options.recordingCapBytes ?? DEFAULT_RECORDING_CAP_BYTES,
+      shell: options.shell ?? defaultShell(),
+      logger: this.logger,
+    });
+    const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });
+    this.gateway = new WsGateway({
+      auth,
+      sessions: this.sessions,
+      logger: this.logger,
+      originPolicy: () => this.originPolicy ?? new OriginPolicy({ ownUrl: this.url, publicUrl: options.publicUrl, allowOrigins: options.allowOrigins }),
+    });
+
+    // Wire the event sources into the one bus, and revocations into the socket layer.
+    this.disposers.push(
+      this.sessions.onEvent((e) => {
+        if (e.type === 'session.removed') this.shares.forgetSession(e.sessionId);
+        this.bus.emit(e);
+      }),
+      this.shares.onCreated((share) => this.bus.emit({ type: 'share.created', share })),
+      this.shares.onRevoked((share, reason) => {
+        this.gateway.closeByJti(share.id, `share ${reason}`);
+        this.bus.emit({ type: 'share.revoked', share });
+      }),
+    );
+
+    const startedAt = Date.now();
+    const ctx: ApiContext = {
+      logger: this.logger,
+      version: VERSION,
+      startedAt,
+      auth,
+      sessions: this.sessions,
+      shares: this.shares,
+      events: this.bus,
+      passwordLogin: () => this.passwords.isConfigured(),
+      login: (password, ip) => this.login(password, ip),
+      revokeToken: async (jti, exp) => {
+        await this.tokens.revoke(jti, exp);
+        this.gateway.closeByJti(jti, 'logged out');
+      },
+      baseUrl: () => this.url,
+      rendererDir: options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer'),
+      fsRouter: fsRouter(),
+    };
+    const { app, sse } = createApp(ctx);
+    this.sse = sse;
+    const fast = createFastPath({ version: VERSION, startedAt, counts: () => this.sessions.counts() });
+    this.handler = (req, res) => {
+      if (!fast(req, res)) app(req, res);
+    };
+  }
+
+  /** Opens the data dir and reads TLS files; throws UsageError for what a user can fix. */
+  static async create(options: ServerOptions): Promise<Server> {
+    const dataDir = await DataDir.open(resolve(options.dataDir));
+    const revocations = await RevocationStore.open(dataDir.dir);
+    const passwords = await PasswordCheck.create({
+      password: options.password,
+      readHash: async () => (await dataDir.readConfig()).passwordHash,
+    });
+    let tls: { cert: Buffer; key: Buffer } | undefined;
+    if (options.tls) {
+      const read = async (what: string, path: string) => {
+        try {
+          return await readFile(path);
+        } catch (err) {
+          throw new UsageError(`cannot read the TLS ${what} ${path} (${(err as NodeJS.ErrnoException).code ?? 'error'}): fix --tls-${what}`);
+        }
+      };
+      tls = { cert: await read('cert', options.tls.cert), key: await read('key', options.tls.key) };
+    }
+    return new Server(options, { dataDir, revocations, passwords, tls });
+  }
+
+  /** Links and the WebSocket Origin check use this: publicUrl when set. */
+  get url(): string {
+    if (this.options.publicUrl) return this.options.publicUrl.replace(/\/+$/, '');
+    if (this.listenUrl) return this.listenUrl;
+    const scheme = this.options.tls ? 'https' : 'http';
+    return `${scheme}://${hostForUrl(this.options.host)}:${this.options.port}`;
+  }
+
+  async listen(): Promise<{ url: string; port: number }> {
+    if (this.http) throw new Error('Server.listen() called twice');
+    if (this.closing) throw new Error('Server is closed');
+    const server = this.tlsMaterial
+      ? createHttpsServer({ cert: this.tlsMaterial.cert, key: this.tlsMaterial.key }, this.handler)
+      : createHttpServer(this.handler);
+    server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
+    server.on('clientError', (_err, socket) => {
+      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+      socket.destroy();
+    });
+    // Shorter than the default so idle keep-alive sockets do not hold shutdown up.
+    server.keepAliveTimeout = 5000;
+    this.http = server;
+    const { host, port } = this.options;
+    await new Promise<void>((resolveListen, reject) => {
+      const onError = (err: NodeJS.ErrnoException) => {
+        server.off('listening', onListening);
+        this.http = undefined;
+        reject(listenError(err, host, port));
+      };
+      const onListening = () => {
+        server.off('error', onError);
+        resolveListen();
+      };
+      server.once('error', onError);
+      server.once('listening', onListening);
+      server.listen(port, host);
+    });
+    server.on('error', (err) => this.logger.error('http server error', { error: err }));
+    const addr = server.address();
+    const realPort = typeof addr === 'object' && addr ? addr.port : port;
+    const scheme = this.tlsMaterial ? 'https' : 'http';
+    const ownUrl = `${scheme}://${hostForUrl(host)}:${realPort}`;
+    this.listenUrl = ownUrl;
+    this.originPolicy = new OriginPolicy({ ownUrl, publicUrl: this.options.publicUrl, allowOrigins: this.options.allowOrigins });
+    this.logger.info('listening', { url: ownUrl });
+    return { url: ownUrl, port: realPort };
+  }
+
+  /** `${url}/#token=<owner jwt>`: the Jupyter-style link printed at start. */
+  ownerLink(): string {
+    return `${this.url}/#token=${this.mintOwnerToken().token}`;
+  }
+
+  mintOwnerToken(ttlSeconds?: number): { token: string; expiresAt: string } {
+    const m = this.tokens.mintOwner(ttlSeconds);
+    return { token: m.token, expiresAt: m.expiresAt };
+  }
+
+  onEvent(listener: (e: ServerEvent) => void): () => void {
+    return this.bus.on(listener);
+  }
+
+  /** Contract shutdown: stop accepting, 1001 to sockets, end sessions, flush, release all. */
+  close(): Promise<void> {
+    this.closing ??= this.shutdown();
+    return this.closing;
+  }
+
+  private async shutdown(): Promise<void> {
+    const http = this.http;
+    const closed = http ? new Promise<void>((r) => http.close(() => r())) : Promise.resolve();
+    http?.closeIdleConnections();
+    // Sockets first, so viewers hear 1001 (server stopping) rather than 1000 (session ended).
+    await this.gateway.close();
+    this.sse.close();
+    try {
+      await this.sessions.closeAll();
+    } catch (err) {
+      this.logger.error('closing sessions failed', { error: err instanceof Error ? err : String(err) });
+    }
+    for (const d of this.disposers.splice(0)) d();
+    this.shares.dispose();
+    this.limiter.dispose();
+    await this.revocations.flush().catch(() => {});
+    http?.closeAllConnections();
+    await closed;
+    this.bus.clear();
+    this.logger.info('stopped', {});
+  }
+
+  private async login(password: string, ip: string): Promise<{ token: string; expiresAt: string }> {
+    this.limiter.check(ip);
+    if (!(await this.passwords.verify(password))) {
+      this.limiter.recordFailure(ip);
+      throw new PortholeError('invalid_credentials');
+    }
+    this.limiter.recordSuccess(ip);
+    return this.mintOwnerToken();
+  }
+}
