@@ -1,0 +1,341 @@
+// Why this exists: the desktop app's Electron main process. It is glue only: it runs the same
+// Server as `porthole serve` in-process, shows its page in a locked-down window, keeps a tray
+// menu, and answers the preload's few IPC calls. Every decision it applies lives in a pure,
+// tested module next to it (port-choice, quit-policy, window-policy, ipc-contract, tray-menu,
+// join-notify, paths); keep it that way: nothing here should need a test of its own.
+import {
+  app,
+  BrowserWindow,
+  clipboard,
+  dialog,
+  ipcMain,
+  Menu,
+  nativeImage,
+  Notification,
+  session,
+  shell,
+  Tray,
+  type MenuItemConstructorOptions,
+  type MessageBoxOptions,
+  type WebContents,
+} from 'electron';
+import type { ServerEvent, Session } from '../../common/protocol.js';
+import { createLogger } from '../server/log.js';
+import { Server } from '../server/server.js';
+import { checkInvoke, dispatch, IPC, type IpcHandlers } from './ipc-contract.js';
+import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent } from './join-notify.js';
+import { APP_ID, desktopPaths } from './paths.js';
+import { choosePort, DEFAULT_DESKTOP_PORT, portInUseDialog, portOutcome, startFailedDialog } from './port-choice.js';
+import { isPortFree } from './port-probe.js';
+import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, windowCloseAction } from './quit-policy.js';
+import { applySessionEvent, sameTemplate, trayTemplate, trayTooltip, type TrayAction, type TrayItem } from './tray-menu.js';
+import { appPageUrl, navigationDecision, permissionDecision, sessionPageUrl, windowOpenDecision, windowOptions } from './window-policy.js';
+
+const log = createLogger({ base: { component: 'desktop' } });
+const paths = desktopPaths(app.getAppPath(), process.platform);
+const TRAY_REFRESH_MS = 200;
+
+const state = {
+  server: null as Server | null,
+  appUrl: '',
+  appOrigin: '',
+  win: null as BrowserWindow | null,
+  tray: null as Tray | null,
+  trayItems: [] as TrayItem[],
+  trayTimer: null as NodeJS.Timeout | null,
+  sessions: [] as Session[],
+  join: initialJoinState() as JoinState,
+  notifications: new Set<Notification>(),
+  quitting: false,
+  asking: false,
+  shuttingDown: false,
+  closed: false,
+};
+
+function message(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function showBox(spec: MessageBoxOptions): Promise<Electron.MessageBoxReturnValue> {
+  const win = state.win && !state.win.isDestroyed() ? state.win : null;
+  return win ? dialog.showMessageBox(win, spec) : dialog.showMessageBox(spec);
+}
+
+// ---------- window ----------
+
+function createWindow(url: string): BrowserWindow {
+  const win = new BrowserWindow(
+    windowOptions(paths.preload, { version: app.getVersion(), iconPath: process.platform === 'darwin' ? undefined : paths.windowIcon }),
+  );
+  win.once('ready-to-show', () => win.show());
+  win.on('close', (e) => {
+    const action = windowCloseAction({ quitting: state.quitting, hasTray: state.tray !== null });
+    if (action === 'close') return;
+    e.preventDefault();
+    if (action === 'hide') win.hide();
+    else app.quit();
+  });
+  win.on('closed', () => {
+    if (state.win === win) state.win = null;
+  });
+  void win.loadURL(url).catch((err: unknown) => log.error('window load failed', { error: message(err) }));
+  state.win = win;
+  return win;
+}
+
+function showWindow(url?: string): void {
+  if (!state.appUrl) return; // still starting: the window appears once the server listens
+  const win = state.win && !state.win.isDestroyed() ? state.win : null;
+  if (!win) {
+    createWindow(url ?? appPageUrl(state.appUrl));
+    return;
+  }
+  if (url) void win.loadURL(url).catch((err: unknown) => log.error('window load failed', { error: message(err) }));
+  if (win.isMinimized()) win.restore();
+  win.show();
+  win.focus();
+}
+
+/** Applied to every webContents (window, child window, devtools) as soon as it exists. */
+function lockDown(contents: WebContents): void {
+  const guard = (e: Electron.Event, url: string) => {
+    const d = navigationDecision(url, state.appOrigin);
+    if (d === 'allow') return;
+    e.preventDefault();
+    if (d === 'external') void shell.openExternal(url);
+    else log.warn('navigation denied', { url });
+  };
+  contents.on('will-navigate', (e) => guard(e, e.url));
+  contents.on('will-redirect', (e) => guard(e, e.url));
+  contents.on('will-attach-webview', (e) => e.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    const d = windowOpenDecision(url, state.appOrigin);
+    if (d === 'allow') {
+      return { action: 'allow', overrideBrowserWindowOptions: windowOptions(paths.preload, { version: app.getVersion() }) };
+    }
+    if (d === 'external') void shell.openExternal(url);
+    else log.warn('window.open denied', { url });
+    return { action: 'deny' };
+  });
+}
+
+// ---------- IPC ----------
+
+function registerIpc(server: Server): void {
+  const handlers: IpcHandlers = {
+    'porthole:get-owner-token': () => server.mintOwnerToken(),
+    'porthole:copy-to-clipboard': (text) => clipboard.writeText(text),
+    'porthole:notify': ({ title, body }) => notify(title, body ?? ''),
+  };
+  for (const channel of Object.values(IPC)) {
+    ipcMain.handle(channel, (event, ...args: unknown[]) => {
+      const check = checkInvoke(channel, event.senderFrame?.url, args, state.appOrigin);
+      if (!check.ok) {
+        log.warn('ipc refused', { channel, reason: check.reason });
+        throw new Error(check.message);
+      }
+      return dispatch(handlers, check);
+    });
+  }
+}
+
+// ---------- notifications ----------
+
+function notify(title: string, body: string, sessionId?: string): void {
+  if (!Notification.isSupported()) return;
+  const n = new Notification({ title, body });
+  state.notifications.add(n); // keep a reference, or a click may arrive after GC
+  n.on('click', () => showWindow(sessionId ? sessionPageUrl(state.appUrl, sessionId) : undefined));
+  n.on('close', () => state.notifications.delete(n));
+  n.show();
+}
+
+// ---------- tray ----------
+
+function toMenu(items: readonly TrayItem[]): MenuItemConstructorOptions[] {
+  return items.map((it) => {
+    const action = it.action;
+    const out: MenuItemConstructorOptions = { type: it.submenu ? 'submenu' : (it.type ?? 'normal') };
+    if (it.label !== undefined) out.label = it.label;
+    if (it.enabled !== undefined) out.enabled = it.enabled;
+    if (it.submenu) out.submenu = toMenu(it.submenu);
+    if (action) out.click = () => void runTrayAction(action);
+    return out;
+  });
+}
+
+function refreshTray(): void {
+  state.trayTimer = null;
+  if (!state.tray || state.tray.isDestroyed()) return;
+  const items = trayTemplate(state.sessions);
+  state.tray.setToolTip(trayTooltip(state.sessions));
+  if (sameTemplate(items, state.trayItems)) return;
+  state.trayItems = items;
+  state.tray.setContextMenu(Menu.buildFromTemplate(toMenu(items)));
+}
+
+function scheduleTrayRefresh(): void {
+  state.trayTimer ??= setTimeout(refreshTray, TRAY_REFRESH_MS);
+}
+
+function createTray(): void {
+  try {
+    const image = nativeImage.createFromPath(paths.trayIcon);
+    if (process.platform === 'darwin') image.setTemplateImage(true);
+    state.tray = new Tray(image);
+  } catch (err) {
+    log.warn('no tray on this desktop; closing the window will quit', { error: message(err) });
+    return;
+  }
+  if (process.platform === 'win32') state.tray.on('click', () => showWindow());
+  refreshTray();
+}
+
+async function runTrayAction(action: TrayAction): Promise<void> {
+  const server = state.server;
+  if (!server) return;
+  try {
+    switch (action.type) {
+      case 'open-session':
+        return showWindow(sessionPageUrl(state.appUrl, action.sessionId));
+      case 'copy-link': {
+        const { url } = server.shares.create(action.sessionId, action.mode);
+        clipboard.writeText(url);
+        return notify('Porthole', `${action.mode === 'control' ? 'Control' : 'View'} link copied to the clipboard.`);
+      }
+      case 'end-session':
+      case 'remove-session':
+        return await server.sessions.remove(action.sessionId);
+      case 'new-session': {
+        const s = await server.sessions.create({});
+        return showWindow(sessionPageUrl(state.appUrl, s.id));
+      }
+      case 'open-app':
+        return showWindow(appPageUrl(state.appUrl));
+      case 'quit':
+        return app.quit();
+    }
+  } catch (err) {
+    dialog.showErrorBox('Porthole', message(err));
+  }
+}
+
+function onServerEvent(e: ServerEvent | ViewerJoinedEvent): void {
+  if (e.type !== 'viewer.joined') {
+    state.sessions = applySessionEvent(state.sessions, e);
+    scheduleTrayRefresh();
+  }
+  const r = onJoinEvent(state.join, e, Date.now());
+  state.join = r.state;
+  if (r.notify) notify(r.notify.title, r.notify.body, r.notify.sessionId);
+}
+
+// ---------- start and quit ----------
+
+async function startServer(): Promise<Server | null> {
+  const choice = await choosePort(DEFAULT_DESKTOP_PORT, (p) => isPortFree(p));
+  const response = choice.kind === 'alternative' ? (await dialog.showMessageBox(portInUseDialog(choice))).response : undefined;
+  const outcome = portOutcome(choice, response);
+  if (outcome.action === 'quit') return null;
+  let server: Server | null = null;
+  try {
+    server = await Server.create({
+      port: outcome.port,
+      host: '127.0.0.1',
+      dataDir: app.getPath('userData'),
+      auth: true,
+      rendererDir: paths.rendererDir,
+      logger: log,
+    });
+    await server.listen();
+    return server;
+  } catch (err) {
+    await server?.close().catch(() => undefined);
+    await dialog.showMessageBox(startFailedDialog(message(err)));
+    return null;
+  }
+}
+
+async function start(): Promise<void> {
+  if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
+    callback(permissionDecision(permission, details.requestingUrl, state.appOrigin)),
+  );
+  session.defaultSession.setPermissionCheckHandler((_wc, permission, requestingOrigin) =>
+    permissionDecision(permission, requestingOrigin, state.appOrigin),
+  );
+  const server = await startServer();
+  if (!server) {
+    state.closed = true;
+    app.quit();
+    return;
+  }
+  state.server = server;
+  state.appUrl = server.url;
+  state.appOrigin = new URL(server.url).origin;
+  log.info('desktop server listening', { url: server.url });
+  state.sessions = server.sessions.list();
+  state.join = initialJoinState(state.sessions);
+  server.onEvent((e) => onServerEvent(e));
+  registerIpc(server);
+  createTray();
+  createWindow(appPageUrl(state.appUrl));
+}
+
+async function shutdown(): Promise<void> {
+  state.shuttingDown = true;
+  const server = state.server;
+  if (server) {
+    const deadline = new Promise<void>((resolve) => setTimeout(resolve, SHUTDOWN_DEADLINE_MS).unref());
+    await Promise.race([server.close().catch((err: unknown) => log.error('server close failed', { error: message(err) })), deadline]);
+  }
+  state.tray?.destroy();
+  state.tray = null;
+  state.closed = true;
+  state.quitting = true;
+  app.quit();
+}
+
+function onBeforeQuit(e: Electron.Event): void {
+  const running = state.sessions.filter((s) => s.status === 'running').length;
+  const d = quitDecision({ runningSessions: running, asking: state.asking, shuttingDown: state.shuttingDown, closed: state.closed });
+  if (d === 'proceed') {
+    state.quitting = true;
+    return;
+  }
+  e.preventDefault();
+  if (d === 'wait') return;
+  if (d === 'shutdown') {
+    void shutdown();
+    return;
+  }
+  state.asking = true;
+  void showBox(quitDialog(running)).then(({ response }) => {
+    state.asking = false;
+    if (quitConfirmed(response)) void shutdown();
+  });
+}
+
+app.enableSandbox(); // every renderer sandboxed, whatever options a future window passes
+
+if (!app.requestSingleInstanceLock()) {
+  // Another Porthole owns the port and the data dir; it was told (second-instance) to show itself.
+  app.quit();
+} else {
+  app.on('second-instance', () => showWindow());
+  app.on('activate', () => showWindow()); // macOS: dock icon clicked
+  app.on('web-contents-created', (_e, contents) => lockDown(contents));
+  app.on('window-all-closed', () => {
+    // The tray keeps the app (and remote viewers' sessions) alive; quitting goes via before-quit.
+  });
+  app.on('before-quit', onBeforeQuit);
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      log.error('desktop start failed', { error: message(err) });
+      dialog.showErrorBox('Porthole', message(err));
+      state.closed = true;
+      app.quit();
+    });
+}
