@@ -141,8 +141,8 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
           h('span', { class: 'pill', 'data-status': s.status }, s.status === 'running' ? 'running' : `exit ${s.exitCode ?? '?'}`)),
         h('span', { class: 'si-cmd' }, joinArgv(s.command)),
         h('span', { class: 'si-meta' },
-          h('span', { title: 'Open connections' }, `👁 ${s.viewers}`),
-          h('span', { title: 'Last output' }, ago(s.lastOutputAt))),
+          h('span', { title: 'Open connections' }, `${s.viewers} connected`),
+          h('span', { title: 'Last output' }, `output ${ago(s.lastOutputAt)}`)),
       );
       list.append(h('li', null, item));
       if (s.id === focusedId) item.focus();

@@ -171,6 +171,7 @@ export function openSessionView(session: Session, token: () => string | null, ac
   }
   update(session);
   socket.connect();
+  void kit.enableWebgl().then(() => (probe.renderer = kit.renderer));
   requestAnimationFrame(() => kit.term.focus());
 
   return {

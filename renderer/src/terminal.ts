@@ -3,10 +3,10 @@
 // the same copy/paste keys; this module builds one and owns its addons' lifetimes.
 import { Terminal, type ITheme } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
-import { SearchAddon } from '@xterm/addon-search';
+import type { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
-import { WebglAddon } from '@xterm/addon-webgl';
+import type { WebglAddon } from '@xterm/addon-webgl';
 import { h } from './dom.js';
 
 export const THEME: ITheme = {
@@ -48,8 +48,12 @@ export interface TermOptions {
 export interface TermKit {
   term: Terminal;
   fit: FitAddon;
-  search: SearchAddon;
+  /** The search addon, loaded on first use (a separate chunk). */
+  search(): Promise<SearchAddon>;
   renderer: 'webgl' | 'dom';
+  /** Switch to the WebGL renderer if the browser can (a separate chunk, loaded after the
+   *  first screen so it never delays it); stays on the DOM renderer otherwise. */
+  enableWebgl(): Promise<void>;
   dispose(): void;
 }
 
@@ -68,9 +72,7 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
     rightClickSelectsWord: true,
   });
   const fit = new FitAddon();
-  const search = new SearchAddon();
   term.loadAddon(fit);
-  term.loadAddon(search);
   term.loadAddon(new Unicode11Addon());
   term.unicode.activeVersion = '11';
   term.loadAddon(
@@ -82,26 +84,9 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
   );
   term.open(parent);
 
-  let renderer: 'webgl' | 'dom' = 'dom';
   let webgl: WebglAddon | null = null;
-  try {
-    const probe = document.createElement('canvas').getContext('webgl2');
-    if (probe) {
-      webgl = new WebglAddon();
-      webgl.onContextLoss(() => {
-        // The GPU went away (driver reset, sleeping laptop): fall back to the DOM renderer.
-        webgl?.dispose();
-        webgl = null;
-        kit.renderer = 'dom';
-      });
-      term.loadAddon(webgl);
-      renderer = 'webgl';
-    }
-  } catch {
-    webgl?.dispose();
-    webgl = null;
-  }
-
+  let disposed = false;
+  let searchAddon: Promise<SearchAddon> | null = null;
   term.attachCustomKeyEventHandler((ev) => {
     if (ev.type !== 'keydown') return true;
     const key = ev.key.toLowerCase();
@@ -126,9 +111,39 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
   const kit: TermKit = {
     term,
     fit,
-    search,
-    renderer,
+    renderer: 'dom',
+    search() {
+      searchAddon ??= import('@xterm/addon-search').then(({ SearchAddon }) => {
+        const addon = new SearchAddon();
+        term.loadAddon(addon);
+        return addon;
+      });
+      return searchAddon;
+    },
+    async enableWebgl() {
+      if (webgl || disposed) return;
+      if (!document.createElement('canvas').getContext('webgl2')) return;
+      try {
+        const { WebglAddon } = await import('@xterm/addon-webgl');
+        if (disposed || webgl) return;
+        const addon = new WebglAddon();
+        addon.onContextLoss(() => {
+          // The GPU went away (driver reset, sleeping laptop): back to the DOM renderer.
+          addon.dispose();
+          webgl = null;
+          kit.renderer = 'dom';
+        });
+        term.loadAddon(addon);
+        webgl = addon;
+        kit.renderer = 'webgl';
+      } catch {
+        webgl?.dispose();
+        webgl = null;
+        kit.renderer = 'dom';
+      }
+    },
     dispose() {
+      disposed = true;
       webgl?.dispose();
       term.dispose();
     },
@@ -153,11 +168,19 @@ export function createSearchBar(kit: TermKit): { el: HTMLElement; open(): void; 
       activeMatchColorOverviewRuler: '#d29922',
     },
   };
-  const next = (): void => void kit.search.findNext(input.value, opts);
-  const prev = (): void => void kit.search.findPrevious(input.value, opts);
-  kit.search.onDidChangeResults(({ resultIndex, resultCount }) => {
-    count.textContent = input.value ? (resultCount ? `${resultIndex + 1}/${resultCount}` : 'no matches') : '';
-  });
+  let bound = false;
+  const addon = async (): Promise<SearchAddon> => {
+    const a = await kit.search();
+    if (!bound) {
+      bound = true;
+      a.onDidChangeResults(({ resultIndex, resultCount }) => {
+        count.textContent = input.value ? (resultCount ? `${resultIndex + 1}/${resultCount}` : 'no matches') : '';
+      });
+    }
+    return a;
+  };
+  const next = (): void => void addon().then((a) => a.findNext(input.value, opts));
+  const prev = (): void => void addon().then((a) => a.findPrevious(input.value, opts));
   const el = h(
     'div',
     { class: 'search-bar', role: 'search', hidden: true },
@@ -169,7 +192,7 @@ export function createSearchBar(kit: TermKit): { el: HTMLElement; open(): void; 
   );
   input.addEventListener('input', () => {
     if (input.value) next();
-    else kit.search.clearDecorations();
+    else void addon().then((a) => a.clearDecorations());
   });
   input.addEventListener('keydown', (ev) => {
     if (ev.key === 'Enter') {
@@ -182,13 +205,14 @@ export function createSearchBar(kit: TermKit): { el: HTMLElement; open(): void; 
     }
   });
   function open(): void {
+    void addon();
     el.hidden = false;
     input.focus();
     input.select();
   }
   function close(): void {
     el.hidden = true;
-    kit.search.clearDecorations();
+    void addon().then((a) => a.clearDecorations());
     kit.term.focus();
   }
   return { el, open, close };

@@ -35,25 +35,10 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
   const main = h('div', { class: 'viewer' }, header, stage.el);
   show(root, main);
 
-  const kit = createTerminal(stage.host, { readOnly: true });
-  kit.term.onResize(() => stage.layout());
-  kit.term.onRender(() => stage.layout());
-  kit.term.onTitleChange((t) => (document.title = t ? `${t} · Porthole` : 'Porthole'));
-
-  let mode: ViewMode | null = null;
-  let firstScreenPending = true;
-  let keybarShown = false;
-
-  const writer = new FlowWriter(kit.term, () => {
-    // Too far behind: drop the rest, close, and reconnect once xterm has caught up; the
-    // server's redraw on reconnect replaces what was dropped.
-    setStatus('Catching up…', 'warn');
-    socket.pause();
-    void writer.whenDrained().then(() => socket.resume());
-  });
-
+  // The socket opens first: its handshake runs while the terminal is being built.
   const socket = new SessionSocket(sessionId, () => token, {
     onReady(msg, reconnect) {
+      if (!reconnect) performance.mark('porthole:ready');
       mode = msg.mode;
       probe.mode = mode;
       probe.readyCount++;
@@ -65,10 +50,16 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
     onOutput(data) {
       if (firstScreenPending) {
         firstScreenPending = false;
+        performance.mark('porthole:first-output');
         writer.write(data, () =>
           requestAnimationFrame(() => {
             probe.firstScreenMs = Math.round(performance.now());
             document.body.dataset.firstScreen = String(probe.firstScreenMs);
+            // The crisper, faster renderer loads only now, so it never delays the first screen.
+            void kit.enableWebgl().then(() => {
+              probe.renderer = kit.renderer;
+              stage.layout();
+            });
           }),
         );
       } else writer.write(data);
@@ -100,6 +91,26 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
       stage.el.classList.add('ended');
       show(root, endScreen(reason, token), true);
     },
+  });
+  socket.connect();
+
+  performance.mark('porthole:viewer-start');
+  const kit = createTerminal(stage.host, { readOnly: true });
+  performance.mark('porthole:terminal-created');
+  kit.term.onResize(() => stage.layout());
+  kit.term.onRender(() => stage.layout());
+  kit.term.onTitleChange((t) => (document.title = t ? `${t} · Porthole` : 'Porthole'));
+
+  let mode: ViewMode | null = null;
+  let firstScreenPending = true;
+  let keybarShown = false;
+
+  const writer = new FlowWriter(kit.term, () => {
+    // Too far behind: drop the rest, close, and reconnect once xterm has caught up; the
+    // server's redraw on reconnect replaces what was dropped.
+    setStatus('Catching up…', 'warn');
+    socket.pause();
+    void writer.whenDrained().then(() => socket.resume());
   });
 
   const probe = registerProbe(() => kit.term, {
@@ -162,7 +173,6 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
     flashTimer = setTimeout(() => (notice.textContent = ''), 4000);
   }
 
-  socket.connect();
 }
 
 function show(root: HTMLElement, el: HTMLElement, overlay = false): void {

