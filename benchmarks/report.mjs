@@ -101,25 +101,38 @@ async function renderSvg(spec) {
   return svg;
 }
 
+const TARGETS = ['Porthole', 'VibeTunnel'];
+
+/** Bars (or dots on a log scale) at the median, a black line from min to max, and a dashed
+ *  red line at the target. */
 function barWithRange(values, { x, xTitle, yTitle, title, rule, logScale = false, xSort }) {
+  const sort = xSort ?? [...new Set(values.map((v) => v[x]))];
   const base = {
-    x: { field: x, type: 'nominal', title: xTitle, sort: xSort ?? null, axis: { labelAngle: 0 } },
-    xOffset: { field: 'target' },
-    color: { field: 'target', type: 'nominal', title: null, scale: { domain: ['Porthole', 'VibeTunnel', 'raw node-pty'] } },
+    x: { field: x, type: 'nominal', title: xTitle, sort, axis: { labelAngle: 0 } },
+    xOffset: { field: 'target', type: 'nominal', sort: TARGETS },
   };
+  const color = { field: 'target', type: 'nominal', title: null, sort: TARGETS, scale: { domain: TARGETS, range: ['#2e86de', '#f39c12'] } };
   const y = { type: 'quantitative', title: yTitle, ...(logScale ? { scale: { type: 'log' } } : {}) };
   const layers = [
-    { mark: { type: 'bar' }, encoding: { ...base, y: { field: 'median', ...y } } },
     {
-      mark: { type: 'rule', color: 'black' },
-      encoding: { ...base, color: { value: 'black' }, y: { field: 'min', ...y }, y2: { field: 'max' } },
+      mark: logScale ? { type: 'point', filled: true, size: 120, opacity: 1 } : { type: 'bar' },
+      encoding: { ...base, color, y: { field: 'median', ...y } },
+    },
+    {
+      mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
+      encoding: { ...base, y: { field: 'min', ...y }, y2: { field: 'max' } },
     },
   ];
   if (rule) {
     layers.push({
-      data: { values: [{ v: rule.value, label: rule.label }] },
-      mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' },
-      encoding: { y: { field: 'v', type: 'quantitative' } },
+      data: { values: [{ v: rule.value, label: `target ${rule.value}` }] },
+      layer: [
+        { mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'v', type: 'quantitative' } } },
+        {
+          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#c0392b', x: 0 },
+          encoding: { y: { field: 'v', type: 'quantitative' }, text: { field: 'label' } },
+        },
+      ],
     });
   }
   return {

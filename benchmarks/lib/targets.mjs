@@ -54,6 +54,7 @@ async function stopChild(child, label) {
 // ---------------------------------------------------------------- Porthole
 
 export function portholeBuilt() {
+  if (process.env.BENCH_PORTHOLE_ENTRY) return true; // a build elsewhere, named by the caller
   return existsSync(path.join(ROOT, 'dist', 'main', 'cli', 'index.js'));
 }
 
@@ -76,7 +77,7 @@ export function portholeTarget({ cpuProfDir } = {}) {
       const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
       child = spawn(
         process.execPath,
-        [...nodeArgs, path.join(ROOT, 'bin', 'porthole.js'), 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir],
+        [...nodeArgs, process.env.BENCH_PORTHOLE_ENTRY || path.join(ROOT, 'bin', 'porthole.js'), 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir],
         { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTHOLE_PASSWORD: '' } },
       );
       child.stderr.setEncoding('utf8');
