@@ -1,12 +1,17 @@
 // Why: the one entry of the single-page renderer; it routes on location.pathname:
-// `/s/:id` is the share-link viewer (loaded with the entry, so a link opens fast), anything
-// else the owner's control panel (a separate chunk a viewer never downloads).
-import './zod-config.js';
+// `/s/:id` is the share-link viewer, anything else the owner's control panel. The entry stays
+// tiny: for a share link it opens the session's socket first (early.ts) and only then loads
+// the viewer chunk (xterm.js), so the handshake overlaps the download and parse.
 import '@xterm/xterm/css/xterm.css';
 import './styles.css';
-import { startViewer } from './viewer.js';
+import { preconnect } from './early.js';
 
 const root = document.getElementById('app') ?? document.body;
 const m = /^\/s\/([^/]+)\/?$/.exec(location.pathname);
-if (m) startViewer(root, decodeURIComponent(m[1]));
-else void import('./panel.js').then(({ startPanel }) => startPanel(root));
+if (m) {
+  const sessionId = decodeURIComponent(m[1]);
+  const early = preconnect(sessionId);
+  void import('./viewer.js').then(({ startViewer }) => startViewer(root, sessionId, early));
+} else {
+  void import('./panel.js').then(({ startPanel }) => startPanel(root));
+}

@@ -1,6 +1,7 @@
 // Why: the control panel at `/`: the owner's live session list (from /api/events), creating,
 // renaming and ending sessions, and one session open in a full terminal with its share dialog
 // and recordings. The same page runs in the desktop window and in a browser.
+import './zod-config.js';
 import type { ServerEvent, Session } from '../../common/protocol.js';
 import { SESSION_NAME_MAX } from '../../common/protocol.js';
 import { Api, ApiError } from './api.js';

@@ -5,6 +5,7 @@
 import { WsServerMessageSchema, type WsServerMessage, type Session, type ViewMode } from '../../common/protocol.js';
 import { CLOSE } from '../../common/errors.js';
 import { backoffDelay } from './backoff.js';
+import { authMessage, sessionSocketUrl, type EarlySocket } from './early.js';
 
 export type ReadyMessage = { type: 'ready'; session: Session; mode: ViewMode };
 export type LiveMessage = Exclude<WsServerMessage, ReadyMessage>;
@@ -30,11 +31,6 @@ export interface SocketHandlers {
 const PING_EVERY_MS = 15_000;
 const PONG_TIMEOUT_MS = 10_000;
 const encoder = new TextEncoder();
-
-export function sessionSocketUrl(sessionId: string): string {
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/ws`;
-}
 
 export class SessionSocket {
   private ws: WebSocket | null = null;
@@ -62,11 +58,26 @@ export class SessionSocket {
     clearTimeout(this.retryTimer);
     const ws = new WebSocket(sessionSocketUrl(this.sessionId));
     ws.binaryType = 'arraybuffer';
+    this.bind(ws, true);
+  }
+
+  /** Take over a socket opened early (early.ts): replay what it buffered, then go on live. */
+  adopt(early: EarlySocket): void {
+    const { ws } = early;
+    const open = ws.readyState === WebSocket.OPEN;
+    this.bind(ws, !open && ws.readyState === WebSocket.CONNECTING);
+    if (open) this.startPing(ws);
+    const onmessage = ws.onmessage;
+    const onclose = ws.onclose;
+    for (const ev of early.buffered.splice(0)) onmessage?.call(ws, ev);
+    if (early.closed) onclose?.call(ws, early.closed);
+    else if (ws.readyState === WebSocket.CLOSED) this.connect();
+  }
+
+  private bind(ws: WebSocket, authOnOpen: boolean): void {
     this.ws = ws;
     ws.onopen = () => {
-      const token = this.token();
-      // With --no-auth there is no token; the server treats every socket as the owner.
-      ws.send(JSON.stringify({ type: 'auth', token: token ?? 'none' }));
+      if (authOnOpen) ws.send(authMessage(this.token()));
       this.startPing(ws);
     };
     ws.onmessage = (ev: MessageEvent) => {

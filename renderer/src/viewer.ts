@@ -2,7 +2,9 @@
 // owner's size (scaled, never reflowed, never resizing the session), says plainly whether
 // typing goes through, survives network loss without duplicating output, and explains
 // every way the link can stop working.
+import './zod-config.js';
 import type { Session, ViewMode } from '../../common/protocol.js';
+import type { EarlySocket } from './early.js';
 import { captureShareToken, isExpired } from './auth.js';
 import { registerProbe } from './debug.js';
 import { clear, h } from './dom.js';
@@ -13,9 +15,9 @@ import { SessionSocket, type EndReason } from './socket.js';
 import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
 
-export function startViewer(root: HTMLElement, sessionId: string): void {
+export function startViewer(root: HTMLElement, sessionId: string, early: EarlySocket | null = null): void {
   document.body.classList.add('page-viewer');
-  const token = captureShareToken(sessionId);
+  const token = early?.token ?? captureShareToken(sessionId);
   if (!token) {
     show(root, messageScreen('incomplete', 'This link is incomplete',
       'The part after # is missing. Ask the person who shared it for the whole link.'));
@@ -92,7 +94,7 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
       show(root, endScreen(reason, token), true);
     },
   });
-  socket.connect();
+  if (!early) socket.connect();
 
   performance.mark('porthole:viewer-start');
   const kit = createTerminal(stage.host, { readOnly: true });
@@ -135,6 +137,9 @@ export function startViewer(root: HTMLElement, sessionId: string): void {
     socket.sendInput(bytes);
   });
   addTouchScroll(stage, () => kit.term.rows, (n) => kit.term.scrollLines(n));
+
+  // Replays what the early socket buffered: only now, when every handler's state exists.
+  if (early) socket.adopt(early);
 
   function setSession(s: Session): void {
     title.textContent = s.name;
