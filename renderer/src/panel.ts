@@ -81,6 +81,9 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
       for (const s of all) sessions.set(s.id, s);
       renderList();
       if (selected && !sessions.has(selected)) closeView();
+      // A reload keeps the open session (its id rides in ?s=, never a token).
+      const wanted = new URLSearchParams(location.search).get('s');
+      if (!selected && wanted && sessions.has(wanted)) select(wanted);
     } catch (err) {
       if (err instanceof ApiError && err.status === 401) authLost();
     }
@@ -168,6 +171,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     });
     clear(content);
     content.append(view.el);
+    history.replaceState(history.state, '', `/?s=${encodeURIComponent(id)}`);
     renderList();
   }
 
@@ -175,6 +179,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     view?.dispose();
     view = null;
     selected = null;
+    history.replaceState(history.state, '', '/');
     showEmpty();
     renderList();
   }

@@ -96,4 +96,54 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
     expect(size.cols).not.toBe(80);
     expect(errors).toEqual([]);
   });
+
+  it('share dialog: creates a link with copy and QR, lists it, revokes it', async () => {
+    const ts = await e2eServer();
+    const s = await ts.createSession({ command: ['bash', '--norc', '--noprofile', '-i'], name: 'to share' });
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ts.url });
+    await page.goto(ts.server.ownerLink());
+    await page.locator('.session-item', { hasText: 'to share' }).click();
+    await page.getByRole('button', { name: 'Share this session' }).click();
+    await page.locator('#share-mode-control').check();
+    await page.locator('#share-label').fill('pairing with Bo');
+    await page.getByRole('button', { name: 'Create link' }).click();
+    const url = await page.locator('.share-url').inputValue();
+    expect(url).toMatch(new RegExp(`^${ts.url}/s/${s.id}#ey`));
+    await page.locator('canvas.qr').waitFor();
+    await page.getByRole('button', { name: 'Copy link' }).click();
+    await expect.poll(() => page.evaluate(() => navigator.clipboard.readText())).toBe(url);
+    const item = page.locator('.share-item', { hasText: 'pairing with Bo' });
+    await item.waitFor();
+    expect(await item.locator('.badge').textContent()).toBe('control');
+    await item.getByRole('button', { name: /Revoke/ }).click();
+    await item.waitFor({ state: 'detached' });
+    const shares = await ts.json<unknown[]>(`/api/sessions/${s.id}/shares`);
+    expect(shares.body).toEqual([]);
+    expect(errors).toEqual([]);
+  });
+
+  it('downloads the recording and replays it in the page', async () => {
+    const ts = await e2eServer();
+    const s = await ts.createSession({ command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, name: 'recorded' });
+    await ts.api(`/api/sessions/${s.id}/input`, { body: { data: 'echo recorded-$((3*3))\n' } });
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.server.ownerLink());
+    await page.locator('.session-item', { hasText: 'recorded' }).click();
+    await waitForTerm(page, 'recorded-9');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: /Download the recording/ }).click()]);
+    expect(download.suggestedFilename()).toBe('recorded.cast');
+    const { readFile } = await import('node:fs/promises');
+    const cast = await readFile((await download.path())!, 'utf8');
+    expect(JSON.parse(cast.split('\n')[0]).version).toBe(2);
+    expect(cast).toContain('recorded-9');
+    await page.getByRole('button', { name: 'Replay the recording' }).click();
+    await page.locator('.modal-replay .xterm').waitFor();
+    await expect
+      .poll(() => page.evaluate(() => document.querySelector('.modal-replay .xterm')?.textContent ?? ''), { timeout: 10_000 })
+      .toContain('recorded-9');
+    expect(errors).toEqual([]);
+  });
 });
