@@ -6,7 +6,6 @@ import { readFileSync, existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { userInfo } from 'node:os';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortholeError, UsageError } from '../../common/errors.js';
@@ -63,16 +62,6 @@ const VERSION: string = (() => {
     return '0.0.0';
   }
 })();
-
-function defaultShell(): string {
-  try {
-    const s = userInfo().shell;
-    if (s) return s;
-  } catch {
-    // no passwd entry (containers): fall through
-  }
-  return process.env.SHELL || '/bin/sh';
-}
 
 function hostForUrl(host: string): string {
   return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
@@ -131,7 +120,7 @@ export class Server {
       dataDir: parts.dataDir,
       scrollback: options.scrollback ?? DEFAULT_SCROLLBACK_LINES,
       recordingCapBytes: options.recordingCapBytes ?? DEFAULT_RECORDING_CAP_BYTES,
-      shell: options.shell ?? defaultShell(),
+      shell: options.shell, // the manager defaults to the user's login shell
       logger: this.logger,
     });
     const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });

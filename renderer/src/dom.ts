@@ -56,6 +56,17 @@ export function ago(iso: string | null, now = Date.now()): string {
 
 /** Copies text; falls back to a selected input when the Clipboard API is unavailable (plain http). */
 export async function copyText(text: string, fallbackInput?: HTMLInputElement): Promise<boolean> {
+  // The desktop window copies through the preload (no clipboard permission prompt there).
+  const desktop: unknown = (window as unknown as { porthole?: unknown }).porthole;
+  const viaDesktop = desktop && typeof desktop === 'object' ? (desktop as { copyToClipboard?: unknown }).copyToClipboard : undefined;
+  if (typeof viaDesktop === 'function') {
+    try {
+      await viaDesktop.call(desktop, text);
+      return true;
+    } catch {
+      /* fall through to the browser's clipboard */
+    }
+  }
   try {
     await navigator.clipboard.writeText(text);
     return true;

@@ -7,7 +7,7 @@ import type { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { WebglAddon } from '@xterm/addon-webgl';
-import { h } from './dom.js';
+import { copyText, h } from './dom.js';
 
 export const THEME: ITheme = {
   background: '#0d1117',
@@ -93,7 +93,7 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
     // Copy: Ctrl+Shift+C, or Ctrl+C while text is selected (otherwise Ctrl+C is ^C).
     if (ev.ctrlKey && !ev.altKey && key === 'c' && (ev.shiftKey || term.hasSelection())) {
       const text = term.getSelection();
-      if (text) void navigator.clipboard?.writeText(text).catch(() => undefined);
+      if (text) void copyText(text);
       if (!ev.shiftKey) term.clearSelection();
       ev.preventDefault();
       return false;

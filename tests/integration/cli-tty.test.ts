@@ -1,7 +1,7 @@
 // The built CLI (`node bin/porthole.js ...`) as a user runs it: under a real pseudo-terminal
 // (node-pty) so raw mode, SIGWINCH and the detach key are the real thing, and as a plain
 // subprocess for exit codes and the one-line errors.
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -51,7 +51,11 @@ function inPty(script: string, env: NodeJS.ProcessEnv = {}): PtyRun {
 }
 
 const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
-const cli = (ts: TestServer, args: string) => `${q(process.execPath)} ${q(BIN)} ${args} --url ${ts.url} --data-dir ${q(ts.dataDir)}`;
+/** `porthole SUBCOMMAND --url .. --data-dir .. REST`: the flags go before `--`, never into CMD. */
+const cli = (ts: TestServer, args: string) => {
+  const [sub, ...rest] = args.split(' ');
+  return `${q(process.execPath)} ${q(BIN)} ${sub} --url ${ts.url} --data-dir ${q(ts.dataDir)} ${rest.join(' ')}`;
+};
 
 async function closedPort(): Promise<number> {
   const s = createServer();
@@ -77,8 +81,9 @@ describe('porthole run in a real terminal', () => {
 
   it('puts the terminal in raw mode while attached (keys reach the session unbuffered)', async () => {
     const ts = await startServer();
-    // `head -c 3` in the session only finishes if the three keys arrive without Enter.
-    const p = inPty(`${cli(ts, "run -- sh -c 'head -c 3 >/dev/null; echo got-keys; exit 5'")}; echo "rc=$?"`);
+    // The session's own tty is raw too, so `head -c 3` finishes only if the outer terminal
+    // passed the three keys on without waiting for Enter.
+    const p = inPty(`${cli(ts, "run -- sh -c 'stty raw; head -c 3 >/dev/null; stty sane; echo got-keys; exit 5'")}; echo "rc=$?"`);
     await p.waitFor('detach with Ctrl-] then d');
     await sleep(300);
     p.term.write('abc');
@@ -122,17 +127,25 @@ describe('porthole attach in a real terminal', () => {
 });
 
 describe('porthole client commands as subprocesses', () => {
+  // Asynchronous: the test server runs in this process, so a blocking spawnSync would starve it.
   const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [BIN, ...args], {
-      encoding: 'utf8',
-      env: { PATH: process.env.PATH, HOME: tmpdir(), XDG_CONFIG_HOME: join(tmpdir(), 'porthole-none'), ...env },
-      timeout: 15_000,
+    new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
+      const child = spawn(process.execPath, [BIN, ...args], {
+        env: { PATH: process.env.PATH, HOME: tmpdir(), XDG_CONFIG_HOME: join(tmpdir(), 'porthole-none'), ...env },
+        stdio: ['ignore', 'pipe', 'pipe'],
+        timeout: 15_000,
+      });
+      let stdout = '';
+      let stderr = '';
+      child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
+      child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+      child.on('close', (status) => resolve({ status, stdout, stderr }));
     });
 
   it('no server: exit 2 and one line saying how to start one', async () => {
     const port = await closedPort();
     for (const args of [['ls'], ['attach', 'abc'], ['share', 'abc'], ['run', '--', 'true']]) {
-      const r = runCli([...args, '--url', `http://127.0.0.1:${port}`]);
+      const r = await runCli([...args, '--url', `http://127.0.0.1:${port}`]);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
       expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
@@ -140,19 +153,19 @@ describe('porthole client commands as subprocesses', () => {
     }
   });
 
-  it('bad --expires and bad --mode: exit 2 with one line', () => {
-    const r = runCli(['share', 'abc', '--expires', '2weeks']);
+  it('bad --expires and bad --mode: exit 2 with one line', async () => {
+    const r = await runCli(['share', 'abc', '--expires', '2weeks']);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/^porthole: --expires "2weeks" is not a duration/);
     expect(r.stderr.trimEnd().split('\n')).toHaveLength(1);
-    const m = runCli(['run', '--share', 'edit', '--', 'true']);
+    const m = await runCli(['run', '--share', 'edit', '--', 'true']);
     expect(m.status).toBe(2);
     expect(m.stderr).toMatch(/--share must be view or control/);
   });
 
   it('no secret and auth on: exit 2 saying to run porthole serve or set PORTHOLE_TOKEN', async () => {
     const ts = await startServer();
-    const r = runCli(['ls', '--url', ts.url, '--data-dir', join(tmpdir(), 'porthole-empty-dir')]);
+    const r = await runCli(['ls', '--url', ts.url, '--data-dir', join(tmpdir(), 'porthole-empty-dir')]);
     expect(r.status).toBe(2);
     expect(r.stderr).toMatch(/porthole serve.*PORTHOLE_TOKEN/);
   });
@@ -160,16 +173,16 @@ describe('porthole client commands as subprocesses', () => {
   it('ls, ls --json and share against a real server', async () => {
     const ts = await startServer();
     const s = await ts.createSession({ name: 'build' });
-    const table = runCli(['ls', '--url', ts.url, '--data-dir', ts.dataDir]);
+    const table = await runCli(['ls', '--url', ts.url, '--data-dir', ts.dataDir]);
     expect(table.status).toBe(0);
     expect(table.stdout).toMatch(new RegExp(`^${s.id}\\s+build\\s+running`, 'm'));
-    const json = runCli(['ls', '--json', '--url', ts.url, '--data-dir', ts.dataDir]);
+    const json = await runCli(['ls', '--json', '--url', ts.url, '--data-dir', ts.dataDir]);
     expect((JSON.parse(json.stdout) as Session[])[0].id).toBe(s.id);
-    const link = runCli(['share', s.id, '--mode', 'view', '--expires', '30m', '--url', ts.url, '--data-dir', ts.dataDir]);
+    const link = await runCli(['share', s.id, '--mode', 'view', '--expires', '30m', '--url', ts.url, '--data-dir', ts.dataDir]);
     expect(link.status).toBe(0);
     expect(link.stdout).toMatch(new RegExp(`^${ts.url}/s/${s.id}#[\\w.-]+\\n$`));
     // An unknown session is a one-line exit 2.
-    const missing = runCli(['share', 'zzzzzzzz', '--url', ts.url, '--data-dir', ts.dataDir]);
+    const missing = await runCli(['share', 'zzzzzzzz', '--url', ts.url, '--data-dir', ts.dataDir]);
     expect(missing.status).toBe(2);
     expect(missing.stderr).toMatch(/^porthole: no session zzzzzzzz/);
   });

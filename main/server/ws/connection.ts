@@ -36,6 +36,8 @@ export class Connection {
   private unregister: (() => void) | undefined;
   private readonly rate: MessageRate;
   private readonly log: Logger;
+  /** Bad frames are logged once per socket: a misbehaving client must not flood the log. */
+  private loggedInvalid = false;
 
   constructor(
     private readonly ws: WebSocket,
@@ -174,13 +176,13 @@ export class Connection {
     try {
       parsed = JSON.parse(data.toString('utf8'));
     } catch {
-      this.log.info('invalid message', { reason: 'not JSON' });
+      this.logInvalid('not JSON');
       this.error('invalid_message', 'Text frames must be JSON messages');
       return;
     }
     const r = WsClientMessage.safeParse(parsed);
     if (!r.success) {
-      this.log.info('invalid message', { reason: 'schema' });
+      this.logInvalid('unknown or malformed message');
       this.error('invalid_message', 'Unknown or malformed message');
       return;
     }
@@ -212,6 +214,12 @@ export class Connection {
         return;
       }
     }
+  }
+
+  private logInvalid(reason: string): void {
+    if (this.loggedInvalid) return;
+    this.loggedInvalid = true;
+    this.log.info('invalid message', { reason });
   }
 
   private cleanup(): void {

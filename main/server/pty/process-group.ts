@@ -1,0 +1,60 @@
+// Ending a session means ending everything its shell started: the child leads its own process
+// group, so signalling -pid reaches background jobs and grandchildren too.
+import { KILL_GRACE_MS } from '../../../common/flow.js';
+
+/** Sends `signal` to the group `pgid`; false if no process is left in it. */
+export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  if (!Number.isInteger(pgid) || pgid <= 1) return false; // never -1 (everything) or -0 (ourselves)
+  try {
+    process.kill(-pgid, signal);
+    return true;
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'EPERM') return true; // exists, not ours to signal
+    return false; // ESRCH: the group is empty
+  }
+}
+
+export function groupAlive(pgid: number): boolean {
+  return signalGroup(pgid, 0);
+}
+
+export interface GroupEnding {
+  /** Resolves once the group is empty, or once SIGKILL has been sent after the grace period. */
+  readonly done: Promise<void>;
+  /** Stops the timers early (the caller knows the group is gone). Idempotent. */
+  cancel(): void;
+}
+
+const POLL_MS = 25;
+
+/**
+ * SIGHUP the group (what a terminal hang-up sends), then SIGKILL after `graceMs` if anything is
+ * still in it. Every timer is cleared when `done` settles, so nothing outlives the ending.
+ * A zombie still counts as a member until its parent reaps it; node-pty reaps the leader itself
+ * and orphans are reaped by init, so a group of zombies only costs the grace period.
+ */
+export function endGroup(pgid: number, graceMs: number = KILL_GRACE_MS): GroupEnding {
+  let poll: NodeJS.Timeout | undefined;
+  let grace: NodeJS.Timeout | undefined;
+  let finish: () => void = () => {};
+  const done = new Promise<void>((resolve) => {
+    finish = () => {
+      if (poll) clearInterval(poll);
+      if (grace) clearTimeout(grace);
+      poll = grace = undefined;
+      resolve();
+    };
+  });
+  if (!signalGroup(pgid, 'SIGHUP')) {
+    finish();
+    return { done, cancel: finish };
+  }
+  poll = setInterval(() => {
+    if (!groupAlive(pgid)) finish();
+  }, POLL_MS);
+  grace = setTimeout(() => {
+    signalGroup(pgid, 'SIGKILL');
+    finish();
+  }, graceMs);
+  return { done, cancel: finish };
+}

@@ -1,0 +1,92 @@
+// Everything decided before a PTY is spawned: the working directory, the executable, the child's
+// environment and the session's name. node-pty reports an exec failure only asynchronously (as
+// an early exit), so a bad cwd or command is caught here and turned into a 400-class error.
+import fs from 'node:fs/promises';
+import { constants as FS } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { PortholeError } from '../../../common/errors.js';
+import { SESSION_NAME_MAX } from '../../../common/protocol.js';
+
+/** Our own variables (tokens, passwords, Electron flags) never reach a shell. */
+const STRIPPED_ENV_PREFIXES = ['PORTHOLE_', 'ELECTRON_'];
+
+/** An absolute, existing directory; `~` and relative paths are taken from the home directory. */
+export async function resolveCwd(cwd: string | undefined, home: string = os.homedir()): Promise<string> {
+  let dir = cwd ?? home;
+  if (dir === '~') dir = home;
+  else if (dir.startsWith('~/')) dir = path.join(home, dir.slice(2));
+  dir = path.resolve(home, dir);
+  let st;
+  try {
+    st = await fs.stat(dir);
+  } catch {
+    throw new PortholeError('cwd_not_found', `Working directory not found: ${dir}`);
+  }
+  if (!st.isDirectory()) throw new PortholeError('cwd_not_found', `Working directory is not a directory: ${dir}`);
+  return dir;
+}
+
+async function isExecutableFile(file: string): Promise<'ok' | 'missing' | 'not_executable'> {
+  try {
+    const st = await fs.stat(file);
+    if (!st.isFile()) return 'not_executable';
+    await fs.access(file, FS.X_OK);
+    return 'ok';
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'ENOENT' || (err as NodeJS.ErrnoException).code === 'ENOTDIR'
+      ? 'missing'
+      : 'not_executable';
+  }
+}
+
+/**
+ * The absolute path execvp would run for `file` with this PATH and cwd. Spawning that exact
+ * path means what was checked is what runs.
+ */
+export async function resolveCommand(file: string, envPath: string | undefined, cwd: string): Promise<string> {
+  if (file.includes('/')) {
+    const abs = path.resolve(cwd, file);
+    const r = await isExecutableFile(abs);
+    if (r === 'ok') return abs;
+    throw new PortholeError(
+      'command_not_found',
+      r === 'missing' ? `Command not found: ${file}` : `Command is not executable: ${file}`,
+    );
+  }
+  let sawNonExecutable = false;
+  for (const dir of (envPath ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
+    const candidate = path.resolve(cwd, dir || '.', file);
+    const r = await isExecutableFile(candidate);
+    if (r === 'ok') return candidate;
+    if (r === 'not_executable') sawNonExecutable = true;
+  }
+  throw new PortholeError(
+    'command_not_found',
+    sawNonExecutable ? `Command is not executable: ${file}` : `Command not found on PATH: ${file}`,
+  );
+}
+
+/** process.env without our own variables, plus terminal capabilities, plus what the caller set. */
+export function childEnv(
+  base: NodeJS.ProcessEnv,
+  extra: Record<string, string> | undefined,
+): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(base)) {
+    if (v === undefined) continue;
+    if (STRIPPED_ENV_PREFIXES.some((p) => k.startsWith(p))) continue;
+    env[k] = v;
+  }
+  env.TERM = 'xterm-256color';
+  env.COLORTERM = 'truecolor';
+  if (extra) Object.assign(env, extra);
+  return env;
+}
+
+/** `vim notes.md` from ['/usr/bin/vim', 'notes.md'], cut to the API's name limit. */
+export function deriveName(command: readonly string[]): string {
+  const [file, ...args] = command;
+  const name = [path.basename(file ?? 'shell'), ...args].join(' ').replace(/[\u0000-\u001f\u007f]/g, ' ').trim();
+  return (name || 'shell').slice(0, SESSION_NAME_MAX);
+}

@@ -1,0 +1,161 @@
+// The registry of sessions: validates and launches them, lists and renames them, ends them, and
+// reports session.* events. It is what the http and ws layers (and Server) hold.
+import os from 'node:os';
+import fs from 'node:fs';
+import { PortholeError } from '../../../common/errors.js';
+import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, KILL_GRACE_MS } from '../../../common/flow.js';
+import type { CreateSessionBody, ServerEvent, Session } from '../../../common/protocol.js';
+import { newId } from '../ids.js';
+import type { Logger } from '../log.js';
+import { nodePtyPort } from '../pty/node-pty.js';
+import type { PtyPort } from '../pty/port.js';
+import { childEnv, deriveName, resolveCommand, resolveCwd } from './launch.js';
+import { PtySession } from './session.js';
+import type { SessionHandle } from './types.js';
+
+export interface SessionManagerOptions {
+  /** Where `<id>.cast` recordings go. Either this or `dataDir` (anything with a recordingsDir). */
+  recordingsDir?: string;
+  dataDir?: { readonly recordingsDir: string };
+  scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
+  recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
+  shell?: string; // default: $SHELL, else the passwd entry's shell, else /bin/sh
+  logger: Logger;
+  /** Another runtime's PTY; default node-pty. */
+  pty?: PtyPort;
+  /** SIGHUP -> SIGKILL grace when ending a group; default KILL_GRACE_MS. */
+  killGraceMs?: number;
+}
+
+/** The user's login shell: what a terminal app opens by default. */
+export function loginShell(): string {
+  if (process.env.SHELL) return process.env.SHELL;
+  try {
+    const shell = os.userInfo().shell;
+    if (shell) return shell;
+  } catch {
+    // no passwd entry (some containers)
+  }
+  return '/bin/sh';
+}
+
+export class SessionManager {
+  private readonly sessions = new Map<string, PtySession>();
+  private readonly listeners = new Set<(e: ServerEvent) => void>();
+  private readonly recordingsDir: string;
+  private readonly scrollback: number;
+  private readonly capBytes: number;
+  private readonly shell: string;
+  private readonly logger: Logger;
+  private readonly pty: PtyPort;
+  private readonly graceMs: number;
+  private closed = false;
+
+  constructor(opts: SessionManagerOptions) {
+    const dir = opts.recordingsDir ?? opts.dataDir?.recordingsDir;
+    if (!dir) throw new TypeError('SessionManager: recordingsDir (or dataDir.recordingsDir) is required');
+    this.recordingsDir = dir;
+    this.scrollback = opts.scrollback ?? DEFAULT_SCROLLBACK_LINES;
+    this.capBytes = opts.recordingCapBytes ?? DEFAULT_RECORDING_CAP_BYTES;
+    this.shell = opts.shell || loginShell();
+    this.logger = opts.logger.child({ component: 'sessions' });
+    this.pty = opts.pty ?? nodePtyPort;
+    this.graceMs = opts.killGraceMs ?? KILL_GRACE_MS;
+  }
+
+  /** Throws PortholeError cwd_not_found / command_not_found (400) before anything is spawned. */
+  async create(body: CreateSessionBody): Promise<Session> {
+    if (this.closed) throw new PortholeError('internal', 'The server is stopping');
+    const command = body.command && body.command.length > 0 ? [...body.command] : [this.shell];
+    const cwd = await resolveCwd(body.cwd);
+    const env = childEnv(process.env, body.env);
+    const file = await resolveCommand(command[0], env.PATH, cwd);
+    await fs.promises.mkdir(this.recordingsDir, { recursive: true, mode: 0o700 });
+    const id = newId();
+    const session = new PtySession(
+      { id, name: body.name ?? deriveName(command), command, file, cwd, env, cols: body.cols ?? 80, rows: body.rows ?? 24 },
+      {
+        pty: this.pty,
+        recordingsDir: this.recordingsDir,
+        scrollback: this.scrollback,
+        recordingCapBytes: this.capBytes,
+        shell: this.shell,
+        logger: this.logger,
+        emit: (e) => this.emit(e),
+      },
+    );
+    this.sessions.set(id, session);
+    const info = session.info();
+    this.logger.info('session started', { sessionId: id, pid: info.pid, command: command[0] });
+    this.emit({ type: 'session.created', session: info });
+    return info;
+  }
+
+  get(id: string): SessionHandle | undefined {
+    return this.sessions.get(id);
+  }
+
+  /** Newest first. */
+  list(): Session[] {
+    return [...this.sessions.values()].reverse().map((s) => s.info());
+  }
+
+  rename(id: string, name: string): Session {
+    const s = this.must(id);
+    s.name = name;
+    const info = s.info();
+    this.emit({ type: 'session.updated', session: info });
+    return info;
+  }
+
+  /** Ends the session if running (whole process group), forgets it. */
+  async remove(id: string): Promise<void> {
+    const s = this.must(id);
+    await s.end(this.graceMs);
+    s.dispose();
+    if (this.sessions.delete(id)) this.emit({ type: 'session.removed', sessionId: id });
+  }
+
+  counts(): { running: number; exited: number } {
+    let running = 0;
+    let exited = 0;
+    for (const s of this.sessions.values()) {
+      if (s.info().status === 'running') running++;
+      else exited++;
+    }
+    return { running, exited };
+  }
+
+  /**
+   * Ends every running session's process group (SIGHUP, SIGKILL after the grace period), waits
+   * for their exits and recordings, and stops every timer and worker: about the grace period at
+   * worst, well inside the contract's 5 s. Sessions stay listed (as exited) until removed.
+   */
+  async closeAll(): Promise<void> {
+    this.closed = true;
+    const all = [...this.sessions.values()];
+    await Promise.all(all.map((s) => s.end(this.graceMs).catch((err) => this.logger.error('ending a session failed', { err }))));
+    for (const s of all) s.dispose();
+  }
+
+  onEvent(listener: (e: ServerEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private must(id: string): PtySession {
+    const s = this.sessions.get(id);
+    if (!s) throw new PortholeError('session_not_found');
+    return s;
+  }
+
+  private emit(e: ServerEvent): void {
+    for (const l of [...this.listeners]) {
+      try {
+        l(e);
+      } catch (err) {
+        this.logger.error('event listener failed', { err, event: e.type });
+      }
+    }
+  }
+}

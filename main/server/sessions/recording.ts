@@ -1,0 +1,111 @@
+// One asciicast v2 file per session: output and resizes only (typed input is never stored),
+// capped in size, written through a buffered stream so the output path never waits on disk.
+import fs from 'node:fs';
+import path from 'node:path';
+import { StringDecoder } from 'node:string_decoder';
+import type { Logger } from '../log.js';
+
+export const RECORDING_CAP_MARKER = 'recording stopped: size cap reached';
+
+export interface RecordingOptions {
+  file: string;
+  cols: number;
+  rows: number;
+  capBytes: number;
+  /** For the header's env: the TERM the child got and the shell the server uses. */
+  term: string;
+  shell: string;
+  logger: Logger;
+}
+
+export class Recording {
+  readonly file: string;
+  private stream: fs.WriteStream | undefined;
+  private readonly decoder = new StringDecoder('utf8');
+  private readonly startedAt = Date.now();
+  private bytes = 0;
+  private stopped = false;
+  private closing: Promise<void> | undefined;
+
+  constructor(private readonly opts: RecordingOptions) {
+    this.file = opts.file;
+    fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
+    // 'w' with mode 0600: the output of someone's shell is as private as their files.
+    this.stream = fs.createWriteStream(opts.file, { flags: 'w', mode: 0o600 });
+    this.stream.on('error', (err) => {
+      opts.logger.error('recording failed; the session goes on without it', { err, file: opts.file });
+      this.stopped = true;
+      this.stream = undefined;
+    });
+    const header = {
+      version: 2,
+      width: opts.cols,
+      height: opts.rows,
+      timestamp: Math.floor(this.startedAt / 1000),
+      env: { TERM: opts.term, SHELL: opts.shell },
+    };
+    this.append(JSON.stringify(header) + '\n', true);
+  }
+
+  /** Output bytes; a UTF-8 sequence split across batches is carried to the next one. */
+  output(buf: Buffer): void {
+    if (this.stopped) return;
+    const text = this.decoder.write(buf);
+    if (text) this.event('o', text);
+  }
+
+  resize(cols: number, rows: number): void {
+    if (!this.stopped) this.event('r', `${cols}x${rows}`);
+  }
+
+  /** Resolves once every event written so far is on disk (for serving the file mid-session). */
+  flushed(): Promise<void> {
+    const s = this.stream;
+    if (!s || s.writableLength === 0) return Promise.resolve();
+    return new Promise((resolve) => {
+      const done = (): void => {
+        s.off('drain', done);
+        s.off('close', done);
+        resolve();
+      };
+      s.once('drain', done);
+      s.once('close', done);
+    });
+  }
+
+  /** Writes what is buffered and closes the file. Idempotent. */
+  close(): Promise<void> {
+    if (this.closing) return this.closing;
+    const rest = this.stopped ? '' : this.decoder.end();
+    if (rest) this.event('o', rest);
+    this.stopped = true;
+    const s = this.stream;
+    this.stream = undefined;
+    this.closing = s
+      ? new Promise<void>((resolve) => {
+          s.once('close', () => resolve());
+          s.end();
+        })
+      : Promise.resolve();
+    return this.closing;
+  }
+
+  private event(kind: 'o' | 'r', data: string): void {
+    const t = Number(((Date.now() - this.startedAt) / 1000).toFixed(6));
+    const line = JSON.stringify([t, kind, data]) + '\n';
+    const marker = JSON.stringify([t, 'm', RECORDING_CAP_MARKER]) + '\n';
+    // The cap holds the events; the one marker past it is the only overshoot.
+    if (this.bytes + Buffer.byteLength(line) > this.opts.capBytes) {
+      this.append(marker, true);
+      this.stopped = true;
+      return;
+    }
+    this.append(line, false);
+  }
+
+  private append(line: string, force: boolean): void {
+    if (!this.stream || (this.stopped && !force)) return;
+    this.bytes += Buffer.byteLength(line);
+    this.stream.write(line);
+  }
+}

@@ -1,0 +1,189 @@
+// The server-side screen of one session, kept off the output hot path: output is broadcast first
+// and posted to a worker_thread that parses it with @xterm/headless. A redraw is the worker's
+// serialized state plus the output it had not parsed yet (the "tail"), so a late joiner gets the
+// exact current screen and scrollback without waiting for the parser and without a full replay.
+import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
+import type { Logger } from '../log.js';
+import { screenWorkerSource, type FromScreenWorker, type ScreenWorkerData, type ToScreenWorker } from './screen-worker.js';
+
+/**
+ * Unparsed output kept for redraws. Past MAX the PTY is paused (the only time the emulator may
+ * slow a session: a sustained flood faster than the parser) and resumed below RESUME, so this
+ * buffer, the worker's queue and the tail sent with a redraw all stay bounded.
+ */
+export const SCREEN_BACKLOG_MAX_BYTES = 8 * 1024 * 1024;
+export const SCREEN_BACKLOG_RESUME_BYTES = 2 * 1024 * 1024;
+
+/** What a redraw sends, in order: resize to (cols, rows), `data`, then each tail item. */
+export interface Redraw {
+  cols: number;
+  rows: number;
+  data: Buffer;
+  tail: Array<Buffer | { cols: number; rows: number }>;
+}
+
+export interface ScreenText {
+  text: string;
+  /** The serialized state, for redraws after the worker is gone. */
+  data: Buffer;
+  cols: number;
+  rows: number;
+}
+
+interface TailItem {
+  seq: number; // 1-based position among data/resize items posted to the worker
+  item: Buffer | { cols: number; rows: number };
+}
+
+type ResMessage = Extract<FromScreenWorker, { t: 'res' }>;
+
+const require = createRequire(import.meta.url);
+const EMPTY = Buffer.alloc(0);
+
+export interface ScreenOptions {
+  cols: number;
+  rows: number;
+  scrollback: number;
+  logger: Logger;
+  onTitle: (title: string) => void;
+  /** Called when the backlog falls below SCREEN_BACKLOG_RESUME_BYTES. */
+  onBacklogLow: () => void;
+}
+
+export class Screen {
+  private worker: Worker | undefined;
+  private cols: number;
+  private rows: number;
+  private seq = 0;
+  private written = 0;
+  private parsed = 0;
+  private tail: TailItem[] = [];
+  private nextReq = 1;
+  private readonly pending = new Map<number, (m: ResMessage | undefined) => void>();
+
+  constructor(private readonly opts: ScreenOptions) {
+    this.cols = opts.cols;
+    this.rows = opts.rows;
+    const workerData: ScreenWorkerData = {
+      headlessPath: require.resolve('@xterm/headless'),
+      serializePath: require.resolve('@xterm/addon-serialize'),
+      cols: opts.cols,
+      rows: opts.rows,
+      scrollback: opts.scrollback,
+    };
+    const worker = new Worker(screenWorkerSource(), { eval: true, workerData });
+    worker.on('message', (m: FromScreenWorker) => this.onMessage(m));
+    worker.on('error', (err) => {
+      opts.logger.error('screen worker failed; redraws fall back to live output only', { err });
+      this.fail();
+    });
+    worker.on('exit', () => this.fail());
+    this.worker = worker;
+  }
+
+  /** Output bytes not parsed yet. */
+  get backlog(): number {
+    return this.written - this.parsed;
+  }
+
+  /** Hands a batch to the parser. `buf` is shared with viewers and must not be mutated later. */
+  write(buf: Buffer): void {
+    if (!this.worker || buf.length === 0) return;
+    this.seq++;
+    this.written += buf.length;
+    this.tail.push({ seq: this.seq, item: buf });
+    this.post({ t: 'data', d: buf });
+  }
+
+  resize(cols: number, rows: number): void {
+    this.cols = cols;
+    this.rows = rows;
+    if (!this.worker) return;
+    this.seq++;
+    this.tail.push({ seq: this.seq, item: { cols, rows } });
+    this.post({ t: 'resize', cols, rows });
+  }
+
+  /**
+   * Calls `done` with a redraw that is exact at the moment `done` runs: the caller must start
+   * live output for the viewer synchronously inside `done` (no gap, no duplicate).
+   */
+  redraw(done: (r: Redraw) => void): void {
+    this.request({ wait: false, serialize: true, text: false }, (m) => {
+      if (!m) {
+        done({ cols: this.cols, rows: this.rows, data: EMPTY, tail: [] });
+        return;
+      }
+      const tail = this.tail.filter((t) => t.seq > m.done).map((t) => t.item);
+      done({ cols: m.cols, rows: m.rows, data: Buffer.from(m.data ?? '', 'utf8'), tail });
+    });
+  }
+
+  /** The visible screen once everything written so far is parsed (plus its serialized state). */
+  text(): Promise<ScreenText> {
+    return new Promise((resolve) => {
+      this.request({ wait: true, serialize: true, text: true }, (m) =>
+        resolve(
+          m
+            ? { text: m.text ?? '', data: Buffer.from(m.data ?? '', 'utf8'), cols: m.cols, rows: m.rows }
+            : { text: '', data: EMPTY, cols: this.cols, rows: this.rows },
+        ),
+      );
+    });
+  }
+
+  /** Stops the worker; pending requests are answered with an empty state. Idempotent. */
+  async dispose(): Promise<void> {
+    const w = this.worker;
+    this.fail();
+    if (w) await w.terminate();
+  }
+
+  private request(q: { wait: boolean; serialize: boolean; text: boolean }, cb: (m: ResMessage | undefined) => void): void {
+    if (!this.worker) {
+      setImmediate(() => cb(undefined));
+      return;
+    }
+    const id = this.nextReq++;
+    this.pending.set(id, cb);
+    this.post({ t: 'req', id, ...q });
+  }
+
+  private post(m: ToScreenWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  private onMessage(m: FromScreenWorker): void {
+    if (m.t === 'ack') {
+      this.trim(m.offset, m.done);
+    } else if (m.t === 'title') {
+      this.opts.onTitle(m.title);
+    } else {
+      this.trim(m.offset, m.done);
+      const cb = this.pending.get(m.id);
+      this.pending.delete(m.id);
+      cb?.(m);
+    }
+  }
+
+  private trim(offset: number, done: number): void {
+    const wasHigh = this.backlog >= SCREEN_BACKLOG_RESUME_BYTES;
+    this.parsed = Math.max(this.parsed, offset);
+    let i = 0;
+    while (i < this.tail.length && this.tail[i].seq <= done) i++;
+    if (i > 0) this.tail.splice(0, i);
+    if (wasHigh && this.backlog < SCREEN_BACKLOG_RESUME_BYTES) this.opts.onBacklogLow();
+  }
+
+  private fail(): void {
+    if (!this.worker) return;
+    this.worker = undefined;
+    this.tail = [];
+    this.parsed = this.written;
+    const cbs = [...this.pending.values()];
+    this.pending.clear();
+    for (const cb of cbs) cb(undefined);
+    this.opts.onBacklogLow();
+  }
+}

@@ -1,0 +1,297 @@
+// One running (or exited) terminal session: the PTY, its output batching and broadcast, the
+// off-thread screen, the recording, and the orderly end (drain, final screen, exit to viewers).
+import path from 'node:path';
+import { OUTPUT_BATCH_MAX_BYTES, OUTPUT_BATCH_MS, KILL_GRACE_MS } from '../../../common/flow.js';
+import type { ServerEvent, Session } from '../../../common/protocol.js';
+import type { Logger } from '../log.js';
+import { endGroup, type GroupEnding } from '../pty/process-group.js';
+import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
+import { Recording } from './recording.js';
+import { Screen, SCREEN_BACKLOG_MAX_BYTES, type Redraw, type ScreenText } from './screen.js';
+import type { SessionHandle, ViewerHandle, ViewerSink } from './types.js';
+import { ViewerSet } from './viewer.js';
+
+/** session.updated for lastOutputAt goes out at most this often (never per output chunk). */
+export const OUTPUT_EVENT_THROTTLE_MS = 1000;
+/** After the PTY reports exit, output is awaited until quiet this long... */
+const DRAIN_QUIET_MS = 10;
+/** ...but never longer than this in total. */
+const DRAIN_MAX_MS = 250;
+/** How long end() waits for the exit to be finalized after the group is gone or SIGKILLed. */
+const EXIT_WAIT_MS = 2000;
+
+export interface SessionSpec {
+  id: string;
+  name: string;
+  command: string[]; // as the caller gave it
+  file: string; // resolved executable
+  cwd: string;
+  env: Record<string, string>;
+  cols: number;
+  rows: number;
+}
+
+export interface SessionDeps {
+  pty: PtyPort;
+  recordingsDir: string;
+  scrollback: number;
+  recordingCapBytes: number;
+  shell: string;
+  logger: Logger;
+  emit(e: ServerEvent): void;
+}
+
+export class PtySession implements SessionHandle {
+  readonly id: string;
+  name: string;
+  private readonly command: string[];
+  private readonly cwd: string;
+  private readonly pid: number;
+  private readonly createdAt = new Date();
+  private cols: number;
+  private rows: number;
+  private lastOutputAt: number | null = null;
+  private lastOutputEventAt = 0;
+  private status: 'running' | 'exited' = 'running';
+  private exitCode: number | null = null;
+  private title: string | undefined;
+
+  private readonly proc: PtyProcess;
+  private readonly screen: Screen;
+  private readonly recording: Recording;
+  private readonly viewers: ViewerSet;
+  private readonly log: Logger;
+
+  private pending: Buffer[] = [];
+  private pendingBytes = 0;
+  private batchTimer: NodeJS.Timeout | undefined;
+  private paused = false;
+  private lastDataAt = 0;
+
+  private exiting = false;
+  private final: ScreenText | undefined;
+  private finalWaiters: Array<(r: Redraw) => void> = [];
+  private ending: GroupEnding | undefined;
+  private resolveExited!: () => void;
+  /** Resolves once the session has exited and its recording is closed. */
+  readonly exited: Promise<void> = new Promise((r) => (this.resolveExited = r));
+
+  constructor(spec: SessionSpec, private readonly deps: SessionDeps) {
+    this.id = spec.id;
+    this.name = spec.name;
+    this.command = spec.command;
+    this.cwd = spec.cwd;
+    this.cols = spec.cols;
+    this.rows = spec.rows;
+    this.log = deps.logger.child({ sessionId: spec.id });
+    this.recording = new Recording({
+      file: path.join(deps.recordingsDir, `${spec.id}.cast`),
+      cols: spec.cols,
+      rows: spec.rows,
+      capBytes: deps.recordingCapBytes,
+      term: spec.env.TERM ?? 'xterm-256color',
+      shell: deps.shell,
+      logger: this.log,
+    });
+    this.screen = new Screen({
+      cols: spec.cols,
+      rows: spec.rows,
+      scrollback: deps.scrollback,
+      logger: this.log,
+      onTitle: (title) => {
+        this.title = title;
+        this.viewers.broadcastText({ type: 'title', title });
+      },
+      onBacklogLow: () => {
+        if (!this.paused) return;
+        this.paused = false;
+        this.proc.resume();
+      },
+    });
+    this.viewers = new ViewerSet({
+      redraw: (done) => this.redraw(done),
+      dims: () => ({ cols: this.cols, rows: this.rows }),
+      title: () => this.title,
+      ended: () => (this.status === 'exited' ? { exitCode: this.exitCode } : undefined),
+      onCountChange: () => this.emitUpdated(),
+    });
+    try {
+      this.proc = deps.pty.spawn(spec.file, spec.command.slice(1), {
+        cwd: spec.cwd,
+        env: spec.env,
+        cols: spec.cols,
+        rows: spec.rows,
+      });
+    } catch (err) {
+      void this.screen.dispose();
+      void this.recording.close();
+      throw err;
+    }
+    this.pid = this.proc.pid;
+    this.proc.onData((d) => this.onData(d));
+    this.proc.onExit((e) => void this.onExit(e));
+  }
+
+  info(): Session {
+    return {
+      id: this.id,
+      name: this.name,
+      command: [...this.command],
+      cwd: this.cwd,
+      pid: this.pid,
+      status: this.status,
+      exitCode: this.exitCode,
+      cols: this.cols,
+      rows: this.rows,
+      createdAt: this.createdAt.toISOString(),
+      lastOutputAt: this.lastOutputAt === null ? null : new Date(this.lastOutputAt).toISOString(),
+      viewers: this.viewers.size,
+    };
+  }
+
+  attach(sink: ViewerSink): ViewerHandle {
+    return this.viewers.attach(sink);
+  }
+
+  write(data: string | Uint8Array): void {
+    if (this.status !== 'running' || this.exiting) return;
+    this.proc.write(data); // input goes to the PTY only: never to the recording or a log
+  }
+
+  resize(cols: number, rows: number): void {
+    if (this.status !== 'running' || this.exiting) return;
+    if (cols === this.cols && rows === this.rows) return;
+    this.flush(); // output produced at the old size reaches screen and viewers first
+    this.cols = cols;
+    this.rows = rows;
+    this.proc.resize(cols, rows);
+    this.screen.resize(cols, rows);
+    this.recording.resize(cols, rows);
+    this.viewers.broadcastText({ type: 'resize', cols, rows });
+    this.emitUpdated();
+  }
+
+  async snapshot(): Promise<string> {
+    if (this.final) return this.final.text;
+    if (this.exiting) {
+      await this.exited;
+      return (this.final as ScreenText | undefined)?.text ?? '';
+    }
+    this.flush();
+    return (await this.screen.text()).text;
+  }
+
+  recordingPath(): string {
+    return this.recording.file;
+  }
+
+  flushRecording(): Promise<void> {
+    this.flush();
+    return this.recording.flushed();
+  }
+
+  /**
+   * Ends the process group (SIGHUP, SIGKILL after KILL_GRACE_MS) and resolves once the session
+   * has exited and its recording is closed; bounded even if the child will not die.
+   */
+  async end(graceMs: number = KILL_GRACE_MS): Promise<void> {
+    if (this.status === 'exited') return this.exited;
+    this.ending ??= endGroup(this.pid, graceMs);
+    await this.ending.done;
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      this.exited.then(() => false),
+      new Promise<boolean>((r) => (timer = setTimeout(() => r(true), EXIT_WAIT_MS))),
+    ]);
+    clearTimeout(timer);
+    if (timedOut) {
+      this.log.warn('session did not report its exit after SIGKILL; closing it anyway', { pid: this.pid });
+      await this.finalize(null);
+    }
+  }
+
+  private onData(d: Buffer): void {
+    if (this.status === 'exited') return;
+    const now = Date.now();
+    this.lastDataAt = now;
+    this.lastOutputAt = now;
+    this.pending.push(d);
+    this.pendingBytes += d.length;
+    if (this.pendingBytes >= OUTPUT_BATCH_MAX_BYTES) this.flush();
+    else this.batchTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS);
+    if (now - this.lastOutputEventAt >= OUTPUT_EVENT_THROTTLE_MS) {
+      this.lastOutputEventAt = now;
+      this.emitUpdated();
+    }
+  }
+
+  /** Coalesced output goes out as one Buffer shared by every viewer, then to screen and recording. */
+  private flush(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    if (this.pendingBytes === 0) return;
+    const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
+    this.pending = [];
+    this.pendingBytes = 0;
+    this.viewers.broadcast(batch); // first: viewers never wait for the parser or the disk
+    this.screen.write(batch);
+    this.recording.output(batch);
+    if (!this.paused && this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES) {
+      this.paused = true;
+      this.proc.pause();
+    }
+  }
+
+  private redraw(done: (r: Redraw) => void): void {
+    const f = this.final;
+    if (f) setImmediate(() => done({ cols: f.cols, rows: f.rows, data: f.data, tail: [] }));
+    else if (this.exiting) this.finalWaiters.push(done);
+    else this.screen.redraw(done);
+  }
+
+  private async onExit(e: PtyExit): Promise<void> {
+    if (this.exiting) return;
+    this.exiting = true;
+    // A PtyPort may deliver the last reads after the exit: wait until output is quiet (bounded).
+    const start = Date.now();
+    while (Date.now() - start < DRAIN_MAX_MS && Date.now() - this.lastDataAt < DRAIN_QUIET_MS) {
+      await new Promise((r) => setTimeout(r, DRAIN_QUIET_MS));
+    }
+    // A signal death is reported like a shell does: 128 + the signal number.
+    await this.finalize(e.signal ? 128 + e.signal : e.exitCode);
+  }
+
+  private finalizing: Promise<void> | undefined;
+
+  private finalize(exitCode: number | null): Promise<void> {
+    this.finalizing ??= (async () => {
+      this.exiting = true;
+      this.flush();
+      this.final = await this.screen.text(); // everything parsed: the last screen, kept for late joiners
+      await this.screen.dispose();
+      this.status = 'exited';
+      this.exitCode = exitCode;
+      if (this.paused) this.proc.resume();
+      const waiters = this.finalWaiters;
+      this.finalWaiters = [];
+      for (const done of waiters) this.redraw(done);
+      this.viewers.end();
+      this.deps.emit({ type: 'session.exited', session: this.info() });
+      await this.recording.close();
+      this.resolveExited();
+    })();
+    return this.finalizing;
+  }
+
+  /** Stops every timer and the worker; for closeAll after end(). */
+  dispose(): void {
+    if (this.batchTimer) clearTimeout(this.batchTimer);
+    this.batchTimer = undefined;
+    this.viewers.dispose();
+    void this.screen.dispose();
+  }
+
+  private emitUpdated(): void {
+    this.deps.emit({ type: 'session.updated', session: this.info() });
+  }
+}

@@ -1,0 +1,226 @@
+// A stand-in for the `electron` module, just wide enough for main/electron/main.ts, so the glue
+// runs under Node (vi.mock('electron')) where real Electron cannot: it records what the app
+// asks of Electron (windows, dialogs, tray menus, IPC handlers) and lets a test play the user.
+import { EventEmitter } from 'node:events';
+
+type Listener = (...args: unknown[]) => unknown;
+
+export interface MenuItemLike {
+  label?: string;
+  type?: string;
+  enabled?: boolean;
+  submenu?: MenuItemLike[];
+  click?: () => void;
+}
+
+export interface BoxSpec {
+  message: string;
+  buttons: string[];
+  [k: string]: unknown;
+}
+
+class FakeEvent {
+  defaultPrevented = false;
+  constructor(readonly url = '') {}
+  preventDefault(): void {
+    this.defaultPrevented = true;
+  }
+}
+
+export const recorded = {
+  windows: [] as FakeBrowserWindow[],
+  boxes: [] as BoxSpec[],
+  errorBoxes: [] as string[],
+  clipboard: [] as string[],
+  external: [] as string[],
+  notifications: [] as Array<{ title: string; body: string }>,
+  handlers: new Map<string, Listener>(),
+  permissionRequest: null as null | Listener,
+  permissionCheck: null as null | Listener,
+  trays: [] as FakeTray[],
+  quitCalls: 0,
+  quitted: false,
+  sandboxEnabled: false,
+};
+
+/** The test answers each message box; the default presses the default button. */
+export const answers: Array<(spec: BoxSpec) => number> = [];
+
+let readyResolve: () => void = () => {};
+const readyPromise = new Promise<void>((r) => (readyResolve = r));
+
+class FakeApp extends EventEmitter {
+  appPath = process.cwd();
+  userData = '';
+  getAppPath(): string {
+    return this.appPath;
+  }
+  getPath(name: string): string {
+    if (name !== 'userData') throw new Error(`fake getPath(${name})`);
+    return this.userData;
+  }
+  getVersion(): string {
+    return '9.9.9-test';
+  }
+  enableSandbox(): void {
+    recorded.sandboxEnabled = true;
+  }
+  setAppUserModelId(): void {}
+  requestSingleInstanceLock(): boolean {
+    return true;
+  }
+  whenReady(): Promise<void> {
+    return readyPromise;
+  }
+  /** Like Electron: 'before-quit' first; quits unless a listener prevented it. */
+  quit(): void {
+    recorded.quitCalls++;
+    const e = new FakeEvent();
+    this.emit('before-quit', e);
+    if (e.defaultPrevented) return;
+    for (const w of recorded.windows) if (!w.destroyed) w.close();
+    recorded.quitted = true;
+  }
+  exit(): void {
+    recorded.quitted = true;
+  }
+}
+export const app = new FakeApp();
+export function fireReady(): void {
+  readyResolve();
+}
+
+export class FakeBrowserWindow extends EventEmitter {
+  urls: string[] = [];
+  shown = 0;
+  hidden = 0;
+  focused = 0;
+  destroyed = false;
+  constructor(readonly options: Record<string, unknown>) {
+    super();
+    recorded.windows.push(this);
+    setImmediate(() => this.emit('ready-to-show'));
+  }
+  loadURL(url: string): Promise<void> {
+    this.urls.push(url);
+    return Promise.resolve();
+  }
+  show(): void {
+    this.shown++;
+  }
+  hide(): void {
+    this.hidden++;
+  }
+  focus(): void {
+    this.focused++;
+  }
+  isMinimized(): boolean {
+    return false;
+  }
+  restore(): void {}
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  /** Like a click on the close button: 'close' may be prevented. */
+  close(): boolean {
+    const e = new FakeEvent();
+    this.emit('close', e);
+    if (e.defaultPrevented) return false;
+    this.destroyed = true;
+    this.emit('closed');
+    return true;
+  }
+}
+
+export class FakeTray extends EventEmitter {
+  menu: MenuItemLike[] = [];
+  tooltip = '';
+  destroyed = false;
+  constructor(readonly image: unknown) {
+    super();
+    recorded.trays.push(this);
+  }
+  setToolTip(t: string): void {
+    this.tooltip = t;
+  }
+  setContextMenu(m: { template: MenuItemLike[] }): void {
+    this.menu = m.template;
+  }
+  isDestroyed(): boolean {
+    return this.destroyed;
+  }
+  destroy(): void {
+    this.destroyed = true;
+  }
+}
+
+export class FakeNotification extends EventEmitter {
+  static isSupported(): boolean {
+    return true;
+  }
+  constructor(readonly opts: { title: string; body: string }) {
+    super();
+  }
+  show(): void {
+    recorded.notifications.push(this.opts);
+  }
+}
+
+/** A webContents as `web-contents-created` hands it to the app. */
+export class FakeWebContents extends EventEmitter {
+  openHandler: null | ((d: { url: string }) => { action: string; overrideBrowserWindowOptions?: unknown }) = null;
+  setWindowOpenHandler(h: (d: { url: string }) => { action: string }): void {
+    this.openHandler = h;
+  }
+  /** Emits a navigation event and says whether the app prevented it. */
+  navigate(event: 'will-navigate' | 'will-redirect', url: string): boolean {
+    const e = new FakeEvent(url);
+    this.emit(event, e);
+    return e.defaultPrevented;
+  }
+}
+export { FakeEvent };
+
+export const electron = {
+  app,
+  BrowserWindow: FakeBrowserWindow,
+  Tray: FakeTray,
+  Notification: FakeNotification,
+  Menu: { buildFromTemplate: (template: MenuItemLike[]) => ({ template }) },
+  nativeImage: { createFromPath: (p: string) => ({ path: p, setTemplateImage: () => {} }) },
+  clipboard: { writeText: (t: string) => void recorded.clipboard.push(t) },
+  shell: {
+    openExternal: (u: string) => {
+      recorded.external.push(u);
+      return Promise.resolve();
+    },
+  },
+  dialog: {
+    showMessageBox: (a: unknown, b?: unknown) => {
+      const spec = (b ?? a) as BoxSpec;
+      recorded.boxes.push(spec);
+      const answer = answers.shift();
+      return Promise.resolve({ response: answer ? answer(spec) : Number(spec.defaultId ?? 0), checkboxChecked: false });
+    },
+    showErrorBox: (_t: string, m: string) => void recorded.errorBoxes.push(m),
+  },
+  ipcMain: { handle: (channel: string, fn: Listener) => void recorded.handlers.set(channel, fn) },
+  session: {
+    defaultSession: {
+      setPermissionRequestHandler: (fn: Listener) => void (recorded.permissionRequest = fn),
+      setPermissionCheckHandler: (fn: Listener) => void (recorded.permissionCheck = fn),
+    },
+  },
+};
+
+/** Finds a tray menu item by label path, e.g. ['New session'] or [/^● /, 'Copy view link']. */
+export function trayItem(path: Array<string | RegExp>): MenuItemLike | undefined {
+  let items = recorded.trays.at(-1)?.menu ?? [];
+  let found: MenuItemLike | undefined;
+  for (const step of path) {
+    found = items.find((i) => (typeof step === 'string' ? i.label === step : step.test(i.label ?? '')));
+    if (!found) return undefined;
+    items = found.submenu ?? [];
+  }
+  return found;
+}
