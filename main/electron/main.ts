@@ -27,7 +27,7 @@ import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent }
 import { APP_ID, desktopPaths } from './paths.js';
 import { choosePort, DEFAULT_DESKTOP_PORT, portInUseDialog, portOutcome, startFailedDialog } from './port-choice.js';
 import { isPortFree } from './port-probe.js';
-import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, windowCloseAction } from './quit-policy.js';
+import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS, windowCloseAction, type QuitState } from './quit-policy.js';
 import { applySessionEvent, sameTemplate, trayTemplate, trayTooltip, type TrayAction, type TrayItem } from './tray-menu.js';
 import { appPageUrl, navigationDecision, permissionDecision, sessionPageUrl, windowOpenDecision, windowOptions } from './window-policy.js';
 
@@ -283,6 +283,7 @@ async function start(): Promise<void> {
 }
 
 async function shutdown(): Promise<void> {
+  if (state.shuttingDown) return; // a signal and a confirmed question can both ask for it
   state.shuttingDown = true;
   const server = state.server;
   if (server) {
@@ -296,9 +297,15 @@ async function shutdown(): Promise<void> {
   app.quit();
 }
 
-function onBeforeQuit(e: Electron.Event): void {
+function quitState(): QuitState {
   const running = state.sessions.filter((s) => s.status === 'running').length;
-  const d = quitDecision({ runningSessions: running, asking: state.asking, shuttingDown: state.shuttingDown, closed: state.closed });
+  return { runningSessions: running, asking: state.asking, shuttingDown: state.shuttingDown, closed: state.closed };
+}
+
+function onBeforeQuit(e: Electron.Event): void {
+  const q = quitState();
+  const running = q.runningSessions;
+  const d = quitDecision(q);
   if (d === 'proceed') {
     state.quitting = true;
     return;
@@ -316,6 +323,13 @@ function onBeforeQuit(e: Electron.Event): void {
   });
 }
 
+function onSignal(signal: NodeJS.Signals): void {
+  const d = quitDecision(quitState(), { interactive: false });
+  log.info('signal received', { signal, action: d });
+  if (d === 'shutdown') void shutdown();
+  else if (d === 'proceed') app.quit();
+}
+
 app.enableSandbox(); // every renderer sandboxed, whatever options a future window passes
 
 if (!app.requestSingleInstanceLock()) {
@@ -331,7 +345,13 @@ if (!app.requestSingleInstanceLock()) {
   app.on('before-quit', onBeforeQuit);
   app
     .whenReady()
-    .then(start)
+    .then(() => {
+      // Registered once ready, i.e. after Electron has set up its own POSIX shutdown-signal
+      // handling (which only calls app.quit(), and so would put the question on screen):
+      // a signal runs the contract's shutdown directly.
+      for (const sig of SHUTDOWN_SIGNALS) process.on(sig, () => onSignal(sig));
+      return start();
+    })
     .catch((err: unknown) => {
       log.error('desktop start failed', { error: message(err) });
       dialog.showErrorBox('Porthole', message(err));

@@ -20,14 +20,28 @@ export interface QuitState {
 /**
  * - 'proceed': let Electron quit (the server is already closed);
  * - 'wait': a shutdown is in progress or the question is on screen; swallow this quit;
- * - 'shutdown': no running sessions, close the server then exit;
+ * - 'shutdown': no running sessions (or nobody to ask), close the server then exit;
  * - 'ask': running sessions would be ended: confirm first.
  */
 export type QuitDecision = 'proceed' | 'wait' | 'shutdown' | 'ask';
 
-export function quitDecision(state: QuitState): QuitDecision {
+/**
+ * Signals that mean "stop now": Ctrl+C in the terminal that ran `npm start` (SIGINT), the
+ * session manager at logout or `kill` (SIGTERM), the terminal closing (SIGHUP). The contract's
+ * answer to them is the shutdown sequence, exactly as for `porthole serve`.
+ */
+export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+
+/**
+ * `interactive` is false for a signal: nobody may be there to answer a dialog (logout waits a
+ * few seconds and then kills us, which would skip flushing recordings), so a signal never asks
+ * and also cuts short a question already on screen.
+ */
+export function quitDecision(state: QuitState, opts: { interactive: boolean } = { interactive: true }): QuitDecision {
   if (state.closed) return 'proceed';
-  if (state.shuttingDown || state.asking) return 'wait';
+  if (state.shuttingDown) return 'wait';
+  if (!opts.interactive) return 'shutdown';
+  if (state.asking) return 'wait';
   return state.runningSessions > 0 ? 'ask' : 'shutdown';
 }
 

@@ -86,13 +86,20 @@ export function permissionDecision(_permission: string, _requestingUrl: string, 
   return false;
 }
 
-/** The page for a session: the control panel with the session selected (see docs/desktop.md). */
+/**
+ * The control panel's query parameter that selects a session. It must match what the panel
+ * reads and writes itself (renderer/src/panel.ts keeps the open session in `/?s=<id>` across
+ * reloads), so Open / New session from the tray land on that session.
+ */
+export const SESSION_QUERY_PARAM = 's';
+
+/** The page for a session: the control panel with the session selected (an id, never a token). */
 export function sessionPageUrl(appUrl: string, sessionId: string): string {
   const u = new URL(appUrl);
   u.pathname = '/';
   u.search = '';
   u.hash = '';
-  u.searchParams.set('session', sessionId);
+  u.searchParams.set(SESSION_QUERY_PARAM, sessionId);
   return u.toString();
 }
 

@@ -7,6 +7,7 @@ import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { SHUTDOWN_SIGNALS } from '../../main/electron/quit-policy.js';
 import { answers, app, FakeWebContents, fireReady, recorded, trayItem } from './electron-fake.js';
 
 vi.mock('electron', async () => (await import('./electron-fake.js')).electron);
@@ -63,6 +64,8 @@ beforeAll(async () => {
 }, 30_000);
 
 afterAll(async () => {
+  // The signal handlers main.ts installed would outlive the test in this worker process.
+  for (const sig of SHUTDOWN_SIGNALS) process.removeAllListeners(sig);
   if (!recorded.quitted) app.quit();
   await new Promise<void>((r) => (holder ? holder.close(() => r()) : r()));
   rmSync(userData, { recursive: true, force: true });
@@ -145,7 +148,7 @@ describe('desktop main process (glue, stand-in Electron, real server)', () => {
     const item = await until('the session in the tray', () => trayItem([/^● .* — running · \d+ viewers?$/]));
     expect(item.submenu!.map((i) => i.label ?? '-')).toEqual(['Open', 'Copy view link', 'Copy control link', '-', 'End session']);
     const [win] = recorded.windows;
-    await until('the session page', () => win!.urls.some((u) => /\/\?session=[\w-]+$/.test(u)));
+    await until('the session page', () => win!.urls.some((u) => /\/\?s=[\w-]+$/.test(u)));
   });
 
   it('tray: Copy view link puts a working share URL on the clipboard', async () => {

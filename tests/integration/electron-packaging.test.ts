@@ -25,6 +25,8 @@ let appDir = '';
 let archive = '';
 let listing: Set<string> = new Set();
 let log = '';
+/** The project's package.json as it was before packaging (see the guard in afterAll). */
+let projectPackageJson = '';
 
 /** dist/ is built by `npm ci` (prepare) in CI; build the two layers this test needs if not. */
 function ensureBuilt(): void {
@@ -42,6 +44,7 @@ function ensureBuilt(): void {
 }
 
 beforeAll(async () => {
+  projectPackageJson = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
   ensureBuilt();
   work = mkdtempSync(path.join(tmpdir(), 'porthole-pack-'));
   // The stand-in Electron: what the linux packager copies and renames (electron -> porthole).
@@ -66,7 +69,9 @@ beforeAll(async () => {
   writeFileSync(configPath, JSON.stringify(overridden, null, 1));
 
   const cli = path.join(ROOT, 'node_modules/electron-builder/cli.js');
-  // electron-builder goes quiet when it sees a test runner's variables: drop them to keep its log.
+  // Drop the test runner's variables: electron-builder goes quiet when it sees them, and with
+  // VITEST set it hard-links the project's files into its output instead of copying them
+  // (builder-util fs.js), so the output would share inodes with the project.
   const env: NodeJS.ProcessEnv = { ELECTRON_BUILDER_OFFLINE: 'true', CSC_IDENTITY_AUTO_DISCOVERY: 'false', USE_HARD_LINKS: 'false' };
   for (const [k, v] of Object.entries(process.env)) if (!/^(VITEST|JEST_)/.test(k) && !(k in env)) env[k] = v;
   const r = await promisify(execFile)(process.execPath, [cli, '--linux', 'dir', '--x64', '--config', configPath, '--projectDir', ROOT], {
@@ -83,6 +88,12 @@ beforeAll(async () => {
 
 afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
+  // Packaging must never touch the project; if it did, put package.json back and say so.
+  const now = readFileSync(path.join(ROOT, 'package.json'), 'utf8');
+  if (projectPackageJson && now !== projectPackageJson) {
+    writeFileSync(path.join(ROOT, 'package.json'), projectPackageJson);
+    throw new Error('electron-builder changed the project package.json (restored it)');
+  }
 });
 
 describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
@@ -126,6 +137,10 @@ describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
     expect(files.filter((f) => f.startsWith('/dist/') && f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^\/(main|common|preload|renderer|tests|benchmarks)\//.test(f))).toEqual([]);
     expect(files.filter((f) => f.startsWith('/node_modules/node-pty/src/') || f.includes('/obj.target/'))).toEqual([]);
+    const ptyLeftovers = files.filter(
+      (f) => f.startsWith('/node_modules/node-pty/') && /(\.test\.js|\.map|\.pdb|\.mk|Makefile|\.gypi)$/.test(f),
+    );
+    expect(ptyLeftovers).toEqual([]);
   });
 
   it('every import in the packaged JavaScript resolves inside the archive', () => {

@@ -98,4 +98,19 @@ describe('preload (built as CommonJS and run as in the sandbox)', () => {
       expect(checkInvoke(i.channel, 'http://127.0.0.1:4022/', i.args, 'http://127.0.0.1:4022'), i.channel).toMatchObject({ ok: true });
     }
   });
+
+  it("is what the renderer's desktop login reads: window.porthole.getOwnerToken() → its token", async () => {
+    // renderer/src/auth.ts feature-tests window.porthole (never a URL) and logs in with the token.
+    const { tokenFromDesktop } = await import('../../renderer/src/auth.js');
+    const g = globalThis as { window?: unknown };
+    const before = g.window;
+    try {
+      g.window = {};
+      expect(await tokenFromDesktop()).toBeNull(); // a plain browser: no bridge, no token
+      g.window = { porthole: load([]).exposed };
+      expect(await tokenFromDesktop()).toBe('t');
+    } finally {
+      g.window = before;
+    }
+  });
 });

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, windowCloseAction } from '../../main/electron/quit-policy.js';
+import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS, windowCloseAction } from '../../main/electron/quit-policy.js';
 
 const base = { runningSessions: 0, asking: false, shuttingDown: false, closed: false };
 
@@ -19,6 +19,15 @@ describe('quitDecision', () => {
 
   it('lets the quit through once the server is closed', () => {
     expect(quitDecision({ ...base, runningSessions: 3, shuttingDown: true, closed: true })).toBe('proceed');
+  });
+
+  it('a signal never asks: it shuts down, even over a question already on screen', () => {
+    const signal = { interactive: false };
+    expect(quitDecision({ ...base, runningSessions: 2 }, signal)).toBe('shutdown');
+    expect(quitDecision({ ...base, runningSessions: 2, asking: true }, signal)).toBe('shutdown');
+    expect(quitDecision({ ...base, shuttingDown: true }, signal)).toBe('wait');
+    expect(quitDecision({ ...base, shuttingDown: true, closed: true }, signal)).toBe('proceed');
+    expect(SHUTDOWN_SIGNALS).toEqual(['SIGINT', 'SIGTERM', 'SIGHUP']);
   });
 
   it('keeps within the contract 5 s shutdown', () => {

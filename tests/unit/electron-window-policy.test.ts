@@ -1,9 +1,12 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
   appPageUrl,
   navigationDecision,
   originOf,
   permissionDecision,
+  SESSION_QUERY_PARAM,
   sessionPageUrl,
   VERSION_ARG_PREFIX,
   windowOpenDecision,
@@ -47,7 +50,7 @@ describe('navigationDecision', () => {
   it('allows the app origin, whatever the path, query or fragment', () => {
     expect(navigationDecision(`${APP}/`, APP)).toBe('allow');
     expect(navigationDecision(`${APP}/s/abc#tok`, APP)).toBe('allow');
-    expect(navigationDecision(`${APP}/?session=x`, APP)).toBe('allow');
+    expect(navigationDecision(`${APP}/?s=x`, APP)).toBe('allow');
   });
 
   it('sends other web sites to the browser, including look-alike origins', () => {
@@ -105,8 +108,14 @@ describe('page URLs', () => {
   it('builds the control panel and session URLs on the same origin', () => {
     expect(appPageUrl(APP)).toBe(`${APP}/`);
     expect(appPageUrl(`${APP}/s/x#t`)).toBe(`${APP}/`);
-    expect(sessionPageUrl(APP, 'abc_DEF-1')).toBe(`${APP}/?session=abc_DEF-1`);
-    expect(sessionPageUrl(APP, 'a&b=c')).toBe(`${APP}/?session=a%26b%3Dc`);
+    expect(sessionPageUrl(APP, 'abc_DEF-1')).toBe(`${APP}/?s=abc_DEF-1`);
+    expect(sessionPageUrl(APP, 'a&b=c')).toBe(`${APP}/?s=a%26b%3Dc`);
     expect(navigationDecision(sessionPageUrl(APP, 'x'), APP)).toBe('allow');
+  });
+
+  it('selects the session with the query parameter the control panel itself reads', () => {
+    // The tray's Open / New session rely on it; the panel keeps `/?s=<id>` across reloads.
+    const panel = readFileSync(path.resolve(import.meta.dirname, '../../renderer/src/panel.ts'), 'utf8');
+    expect(panel).toContain(`URLSearchParams(location.search).get('${SESSION_QUERY_PARAM}')`);
   });
 });
