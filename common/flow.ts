@@ -6,7 +6,8 @@
 // - WS_MAX_PAYLOAD_BYTES >= INPUT_MAX_BYTES: any legal input fits in one frame.
 // Memory per viewer is bounded by VIEWER_HIGH_WATER_BYTES + one batch + one redraw.
 
-/** Output is flushed to viewers at most this long after the PTY produced it. */
+/** Output is flushed to viewers at most this long after the PTY produced it (the first output
+ * after a quiet spell, such as an echoed key, goes at once). */
 export const OUTPUT_BATCH_MS = 4;
 /** ...or as soon as this many bytes are pending, whichever comes first. */
 export const OUTPUT_BATCH_MAX_BYTES = 64 * 1024;

@@ -13,12 +13,18 @@ interface WithPtsName {
 }
 
 const PAUSED_LIVENESS_POLL_MS = 50;
+/** groupGone(): the slave is let go once no output has arrived for this long... */
+const RELEASE_QUIET_MS = 10;
+/** ...or after this long in any case (a writer that survives in another group). */
+const RELEASE_MAX_MS = 250;
 
 class NodePtyProcess implements PtyProcess {
   readonly pid: number;
   private slaveFd: number | undefined;
   private pausedWatch: NodeJS.Timeout | undefined;
   private exited = false;
+  private lastDataAt = 0;
+  private releaseTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly term: pty.IPty) {
     this.pid = term.pid;
@@ -30,9 +36,12 @@ class NodePtyProcess implements PtyProcess {
         this.slaveFd = undefined; // best effort: without it we only lose the drain guarantee
       }
     }
+    term.onData(() => (this.lastDataAt = Date.now()));
     term.onExit(() => {
       this.exited = true;
       this.stopPausedWatch();
+      if (this.releaseTimer) clearTimeout(this.releaseTimer);
+      this.releaseTimer = undefined;
       this.closeSlave();
     });
   }
@@ -85,6 +94,28 @@ class NodePtyProcess implements PtyProcess {
     this.stopPausedWatch();
     if (this.exited) return;
     this.term.resume();
+  }
+
+  /**
+   * With the group gone nothing can write to the slave any more, so once the master has read
+   * what is left (output quiet) closing our slave fd makes the master see EIO, and node-pty
+   * reports the exit at once instead of after its 200 ms timer: ending a session costs ~ms.
+   */
+  groupGone(): void {
+    if (this.exited || this.releaseTimer) return;
+    this.resume();
+    const start = Date.now();
+    const check = (): void => {
+      const now = Date.now();
+      if (now - this.lastDataAt >= RELEASE_QUIET_MS || now - start >= RELEASE_MAX_MS) {
+        this.releaseTimer = undefined;
+        this.closeSlave();
+      } else {
+        this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
+      }
+    };
+    if (start - this.lastDataAt >= RELEASE_QUIET_MS) this.closeSlave();
+    else this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
   }
 
   private stopPausedWatch(): void {

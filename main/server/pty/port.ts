@@ -33,6 +33,11 @@ export interface PtyProcess {
   /** Stop reading output (the child blocks once the kernel buffer fills). */
   pause(): void;
   resume(): void;
+  /**
+   * The caller has seen the whole process group gone (it ended the session): report the exit
+   * as soon as the output already written has been delivered, rather than after any grace timer.
+   */
+  groupGone(): void;
 }
 
 export interface PtyPort {

@@ -18,6 +18,21 @@ export function groupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0);
 }
 
+/**
+ * A child ended right after spawn() returned may not have called setsid() yet: its group does
+ * not exist, but the child does. Signal the process itself then, or it outlives its session.
+ */
+function signalGroupOrLeader(pgid: number, signal: NodeJS.Signals | 0): boolean {
+  if (signalGroup(pgid, signal)) return true;
+  if (!Number.isInteger(pgid) || pgid <= 1) return false;
+  try {
+    process.kill(pgid, signal);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 export interface GroupEnding {
   /** Resolves once the group is empty, or once SIGKILL has been sent after the grace period. */
   readonly done: Promise<void>;
@@ -25,7 +40,9 @@ export interface GroupEnding {
   cancel(): void;
 }
 
-const POLL_MS = 25;
+/** The group is polled quickly at first (a hung-up shell is gone in a ms or two), then every POLL_MAX_MS. */
+const POLL_FIRST_MS = 1;
+const POLL_MAX_MS = 25;
 
 /**
  * SIGHUP the group (what a terminal hang-up sends), then SIGKILL after `graceMs` if anything is
@@ -39,21 +56,25 @@ export function endGroup(pgid: number, graceMs: number = KILL_GRACE_MS): GroupEn
   let finish: () => void = () => {};
   const done = new Promise<void>((resolve) => {
     finish = () => {
-      if (poll) clearInterval(poll);
+      if (poll) clearTimeout(poll);
       if (grace) clearTimeout(grace);
       poll = grace = undefined;
       resolve();
     };
   });
-  if (!signalGroup(pgid, 'SIGHUP')) {
+  if (!signalGroupOrLeader(pgid, 'SIGHUP')) {
     finish();
     return { done, cancel: finish };
   }
-  poll = setInterval(() => {
-    if (!groupAlive(pgid)) finish();
-  }, POLL_MS);
+  const check = (delay: number): void => {
+    poll = setTimeout(() => {
+      if (!signalGroupOrLeader(pgid, 0)) finish();
+      else check(Math.min(delay * 2, POLL_MAX_MS));
+    }, delay);
+  };
+  check(POLL_FIRST_MS);
   grace = setTimeout(() => {
-    signalGroup(pgid, 'SIGKILL');
+    signalGroupOrLeader(pgid, 'SIGKILL');
     finish();
   }, graceMs);
   return { done, cancel: finish };

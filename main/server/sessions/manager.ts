@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import { nodePtyPort } from '../pty/node-pty.js';
 import type { PtyPort } from '../pty/port.js';
 import { childEnv, deriveName, resolveCommand, resolveCwd } from './launch.js';
+import { ScreenHost } from './screen-host.js';
 import { PtySession } from './session.js';
 import type { SessionHandle } from './types.js';
 
@@ -49,6 +50,7 @@ export class SessionManager {
   private readonly logger: Logger;
   private readonly pty: PtyPort;
   private readonly graceMs: number;
+  private readonly screens: ScreenHost;
   private closed = false;
 
   constructor(opts: SessionManagerOptions) {
@@ -61,6 +63,7 @@ export class SessionManager {
     this.logger = opts.logger.child({ component: 'sessions' });
     this.pty = opts.pty ?? nodePtyPort;
     this.graceMs = opts.killGraceMs ?? KILL_GRACE_MS;
+    this.screens = new ScreenHost(this.logger);
   }
 
   /** Throws PortholeError cwd_not_found / command_not_found (400) before anything is spawned. */
@@ -76,6 +79,7 @@ export class SessionManager {
       { id, name: body.name ?? deriveName(command), command, file, cwd, env, cols: body.cols ?? 80, rows: body.rows ?? 24 },
       {
         pty: this.pty,
+        screens: this.screens,
         recordingsDir: this.recordingsDir,
         scrollback: this.scrollback,
         recordingCapBytes: this.capBytes,
@@ -136,6 +140,7 @@ export class SessionManager {
     const all = [...this.sessions.values()];
     await Promise.all(all.map((s) => s.end(this.graceMs).catch((err) => this.logger.error('ending a session failed', { err }))));
     for (const s of all) s.dispose();
+    await this.screens.dispose();
   }
 
   onEvent(listener: (e: ServerEvent) => void): () => void {

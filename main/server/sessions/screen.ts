@@ -1,11 +1,10 @@
 // The server-side screen of one session, kept off the output hot path: output is broadcast first
-// and posted to a worker_thread that parses it with @xterm/headless. A redraw is the worker's
-// serialized state plus the output it had not parsed yet (the "tail"), so a late joiner gets the
-// exact current screen and scrollback without waiting for the parser and without a full replay.
-import { Worker } from 'node:worker_threads';
-import { createRequire } from 'node:module';
-import type { Logger } from '../log.js';
-import { screenWorkerSource, type FromScreenWorker, type ScreenWorkerData, type ToScreenWorker } from './screen-worker.js';
+// and posted to the shared screen worker (screen-host.ts), which parses it with @xterm/headless.
+// A redraw is the worker's serialized state plus the output it had not parsed yet (the "tail"),
+// so a late joiner gets the exact current screen and scrollback without waiting for the parser
+// and without a full replay.
+import type { FromScreenWorker } from './screen-worker.js';
+import type { ScreenHost, ScreenMessage } from './screen-host.js';
 
 /**
  * Unparsed output kept for redraws. Past MAX the PTY is paused (the only time the emulator may
@@ -38,21 +37,21 @@ interface TailItem {
 
 type ResMessage = Extract<FromScreenWorker, { t: 'res' }>;
 
-const require = createRequire(import.meta.url);
 const EMPTY = Buffer.alloc(0);
 
 export interface ScreenOptions {
+  host: ScreenHost;
   cols: number;
   rows: number;
   scrollback: number;
-  logger: Logger;
   onTitle: (title: string) => void;
   /** Called when the backlog falls below SCREEN_BACKLOG_RESUME_BYTES. */
   onBacklogLow: () => void;
 }
 
 export class Screen {
-  private worker: Worker | undefined;
+  /** The id in the host while the worker has this screen; undefined once disposed or lost. */
+  private sid: number | undefined;
   private cols: number;
   private rows: number;
   private seq = 0;
@@ -65,21 +64,7 @@ export class Screen {
   constructor(private readonly opts: ScreenOptions) {
     this.cols = opts.cols;
     this.rows = opts.rows;
-    const workerData: ScreenWorkerData = {
-      headlessPath: require.resolve('@xterm/headless'),
-      serializePath: require.resolve('@xterm/addon-serialize'),
-      cols: opts.cols,
-      rows: opts.rows,
-      scrollback: opts.scrollback,
-    };
-    const worker = new Worker(screenWorkerSource(), { eval: true, workerData });
-    worker.on('message', (m: FromScreenWorker) => this.onMessage(m));
-    worker.on('error', (err) => {
-      opts.logger.error('screen worker failed; redraws fall back to live output only', { err });
-      this.fail();
-    });
-    worker.on('exit', () => this.fail());
-    this.worker = worker;
+    this.sid = opts.host.open({ onMessage: (m) => this.onMessage(m), onLost: () => this.fail() }, opts.cols, opts.rows, opts.scrollback);
   }
 
   /** Output bytes not parsed yet. */
@@ -89,7 +74,7 @@ export class Screen {
 
   /** Hands a batch to the parser. `buf` is shared with viewers and must not be mutated later. */
   write(buf: Buffer): void {
-    if (!this.worker || buf.length === 0) return;
+    if (this.sid === undefined || buf.length === 0) return;
     this.seq++;
     this.written += buf.length;
     this.tail.push({ seq: this.seq, item: buf });
@@ -99,7 +84,7 @@ export class Screen {
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
-    if (!this.worker) return;
+    if (this.sid === undefined) return;
     this.seq++;
     this.tail.push({ seq: this.seq, item: { cols, rows } });
     this.post({ t: 'resize', cols, rows });
@@ -133,15 +118,14 @@ export class Screen {
     });
   }
 
-  /** Stops the worker; pending requests are answered with an empty state. Idempotent. */
-  async dispose(): Promise<void> {
-    const w = this.worker;
+  /** Frees the screen in the worker; pending requests are answered with an empty state. Idempotent. */
+  dispose(): void {
+    if (this.sid !== undefined) this.opts.host.close(this.sid);
     this.fail();
-    if (w) await w.terminate();
   }
 
   private request(q: { wait: boolean; serialize: boolean; text: boolean }, cb: (m: ResMessage | undefined) => void): void {
-    if (!this.worker) {
+    if (this.sid === undefined) {
       setImmediate(() => cb(undefined));
       return;
     }
@@ -150,8 +134,8 @@ export class Screen {
     this.post({ t: 'req', id, ...q });
   }
 
-  private post(m: ToScreenWorker): void {
-    this.worker?.postMessage(m);
+  private post(m: ScreenMessage): void {
+    if (this.sid !== undefined) this.opts.host.post(this.sid, m);
   }
 
   private onMessage(m: FromScreenWorker): void {
@@ -177,8 +161,8 @@ export class Screen {
   }
 
   private fail(): void {
-    if (!this.worker) return;
-    this.worker = undefined;
+    if (this.sid === undefined) return;
+    this.sid = undefined;
     this.tail = [];
     this.parsed = this.written;
     const cbs = [...this.pending.values()];

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import { endGroup, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
 import { Recording } from './recording.js';
+import type { ScreenHost } from './screen-host.js';
 import { Screen, SCREEN_BACKLOG_MAX_BYTES, type Redraw, type ScreenText } from './screen.js';
 import type { SessionHandle, ViewerHandle, ViewerSink } from './types.js';
 import { ViewerSet } from './viewer.js';
@@ -33,6 +34,8 @@ export interface SessionSpec {
 
 export interface SessionDeps {
   pty: PtyPort;
+  /** The worker that hosts every session's screen. */
+  screens: ScreenHost;
   recordingsDir: string;
   scrollback: number;
   recordingCapBytes: number;
@@ -67,6 +70,7 @@ export class PtySession implements SessionHandle {
   private batchTimer: NodeJS.Timeout | undefined;
   private paused = false;
   private lastDataAt = 0;
+  private lastFlushAt = 0;
 
   private exiting = false;
   private final: ScreenText | undefined;
@@ -94,10 +98,10 @@ export class PtySession implements SessionHandle {
       logger: this.log,
     });
     this.screen = new Screen({
+      host: deps.screens,
       cols: spec.cols,
       rows: spec.rows,
       scrollback: deps.scrollback,
-      logger: this.log,
       onTitle: (title) => {
         this.title = title;
         this.viewers.broadcastText({ type: 'title', title });
@@ -123,7 +127,7 @@ export class PtySession implements SessionHandle {
         rows: spec.rows,
       });
     } catch (err) {
-      void this.screen.dispose();
+      this.screen.dispose();
       void this.recording.close();
       throw err;
     }
@@ -198,6 +202,7 @@ export class PtySession implements SessionHandle {
     if (this.status === 'exited') return this.exited;
     this.ending ??= endGroup(this.pid, graceMs);
     await this.ending.done;
+    this.proc.groupGone();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.exited.then(() => false),
@@ -217,8 +222,11 @@ export class PtySession implements SessionHandle {
     this.lastOutputAt = now;
     this.pending.push(d);
     this.pendingBytes += d.length;
-    if (this.pendingBytes >= OUTPUT_BATCH_MAX_BYTES) this.flush();
-    else this.batchTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS);
+    // The first output after a quiet spell (an echoed key) goes out at once; what follows within
+    // OUTPUT_BATCH_MS of a flush is coalesced, so a flood still travels in few, large frames.
+    const sinceFlush = now - this.lastFlushAt;
+    if (this.pendingBytes >= OUTPUT_BATCH_MAX_BYTES || (!this.batchTimer && sinceFlush >= OUTPUT_BATCH_MS)) this.flush();
+    else this.batchTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS - sinceFlush);
     if (now - this.lastOutputEventAt >= OUTPUT_EVENT_THROTTLE_MS) {
       this.lastOutputEventAt = now;
       this.emitUpdated();
@@ -230,6 +238,7 @@ export class PtySession implements SessionHandle {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     if (this.pendingBytes === 0) return;
+    this.lastFlushAt = Date.now();
     const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
@@ -268,7 +277,7 @@ export class PtySession implements SessionHandle {
       this.exiting = true;
       this.flush();
       this.final = await this.screen.text(); // everything parsed: the last screen, kept for late joiners
-      await this.screen.dispose();
+      this.screen.dispose();
       this.status = 'exited';
       this.exitCode = exitCode;
       if (this.paused) this.proc.resume();
@@ -288,7 +297,7 @@ export class PtySession implements SessionHandle {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     this.viewers.dispose();
-    void this.screen.dispose();
+    this.screen.dispose();
   }
 
   private emitUpdated(): void {

@@ -1,0 +1,83 @@
+// The one worker thread that hosts every session's server-side screen (see screen-worker.ts).
+// Started with the first screen, so a server without sessions costs no thread; stopped by its
+// owner (SessionManager.closeAll) so nothing outlives the server. If the worker dies, every
+// screen falls back to live output only and the next screen opened starts a fresh worker.
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '../log.js';
+import { screenWorkerSource, type FromScreenWorker, type ScreenWorkerData, type ToScreenWorker } from './screen-worker.js';
+
+const require = createRequire(import.meta.url);
+
+/** What a screen gives the host: where its messages go, and what to do when the worker is lost. */
+export interface ScreenClient {
+  onMessage(m: FromScreenWorker): void;
+  onLost(): void;
+}
+
+/** The data and resize messages, minus the screen id the host adds. */
+export type ScreenMessage = ToScreenWorker extends infer M ? (M extends { s: number } ? Omit<M, 's'> : never) : never;
+
+export class ScreenHost {
+  private worker: Worker | undefined;
+  private readonly clients = new Map<number, ScreenClient>();
+  private nextId = 1;
+
+  constructor(private readonly logger: Logger) {}
+
+  /** Registers a screen and returns its id; throws if the worker cannot start. */
+  open(client: ScreenClient, cols: number, rows: number, scrollback: number): number {
+    const w = this.ensureWorker();
+    const s = this.nextId++;
+    this.clients.set(s, client);
+    w.postMessage({ t: 'open', s, cols, rows, scrollback } satisfies ToScreenWorker);
+    return s;
+  }
+
+  post(s: number, m: ScreenMessage): void {
+    if (!this.clients.has(s)) return;
+    this.worker?.postMessage({ ...m, s } as ToScreenWorker);
+  }
+
+  close(s: number): void {
+    if (!this.clients.delete(s)) return;
+    this.worker?.postMessage({ t: 'close', s } satisfies ToScreenWorker);
+  }
+
+  get size(): number {
+    return this.clients.size;
+  }
+
+  /** Stops the worker; screens still open are told they lost it. Idempotent. */
+  async dispose(): Promise<void> {
+    const w = this.worker;
+    this.lose();
+    if (w) await w.terminate();
+  }
+
+  private ensureWorker(): Worker {
+    if (this.worker) return this.worker;
+    const workerData: ScreenWorkerData = {
+      headlessPath: require.resolve('@xterm/headless'),
+      serializePath: require.resolve('@xterm/addon-serialize'),
+    };
+    const worker = new Worker(screenWorkerSource(), { eval: true, workerData });
+    worker.on('message', (m: FromScreenWorker) => this.clients.get(m.s)?.onMessage(m));
+    worker.on('error', (err) => {
+      this.logger.error('screen worker failed; redraws fall back to live output only', { err });
+      if (this.worker === worker) this.lose();
+    });
+    worker.on('exit', () => {
+      if (this.worker === worker) this.lose();
+    });
+    this.worker = worker;
+    return worker;
+  }
+
+  private lose(): void {
+    this.worker = undefined;
+    const lost = [...this.clients.values()];
+    this.clients.clear();
+    for (const c of lost) c.onLost();
+  }
+}
