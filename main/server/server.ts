@@ -165,7 +165,7 @@ export class Server {
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
-    const fast = createFastPath({ version: VERSION, startedAt, counts: () => this.sessions.counts() });
+    const fast = createFastPath({ version: VERSION, startedAt, auth, logger: this.logger, sessions: this.sessions });
     this.handler = (req, res) => {
       if (!fast(req, res)) app(req, res);
     };

@@ -52,6 +52,8 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     acked: number;
     done: number; // data/resize items applied
     closed: boolean;
+    /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
+    cache: { done: number; data: string } | undefined;
   }
   const screens = new Map<number, Screen>();
 
@@ -60,7 +62,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
     term.onTitleChange((title) => send({ t: 'title', s, title }));
-    screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false });
+    screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined });
   };
 
   const visibleText = (term: Headless.Terminal): string => {
@@ -68,6 +70,64 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     const lines: string[] = [];
     for (let y = 0; y < term.rows; y++) lines.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
     return lines.join('\n');
+  };
+  // Serializing 10,000 lines of scrollback costs ~30 ms; it only changes when `done` does.
+  const serialized = (sc: Screen): string => {
+    if (sc.cache?.done !== sc.done) sc.cache = { done: sc.done, data: sc.serializer.serialize({ scrollback: sc.scrollback }) };
+    return sc.cache.data;
+  };
+  /** The parts of xterm's state that restoreState() reads; xterm has no public API for them. */
+  interface Internals {
+    buffer: { x: number; y: number; ybase: number; scrollTop: number; scrollBottom: number; savedX: number; savedY: number; tabs: Record<string, boolean> };
+    coreService: { isCursorHidden: boolean; decPrivateModes: { origin: boolean } };
+    coreMouseService: { activeEncoding: string };
+    _charsetService: { glevel: number; _charsets: Array<Record<string, string> | undefined> };
+  }
+  /**
+   * Escape sequences for the state the serializer leaves out but later output and input depend
+   * on: tab stops, saved cursor, scroll region, origin mode, line-drawing charsets, a hidden
+   * cursor, the mouse encoding (a late joiner to vim, less or tmux otherwise scrolls the wrong
+   * lines, draws `qqq` for borders, sends mouse events the app cannot read). Appended to the
+   * serialized screen; if xterm's internals ever move, redraws only lose this suffix.
+   */
+  const restoreState = (term: Headless.Terminal): string => {
+    const E = '\x1b';
+    try {
+      const core = (term as unknown as { _core: Internals })._core;
+      const b = core.buffer;
+      const origin = core.coreService.decPrivateModes.origin;
+      let s = origin ? `${E}[?6l` : ''; // absolute positions below; set again further down
+      let moved = origin; // the serializer's own trailing ?6h homed the cursor
+      // Stops past the right edge (left by a narrowing resize) cannot be set, nor do they matter.
+      const stops = Object.keys(b.tabs).filter((k) => b.tabs[k]).map(Number).filter((x) => x < term.cols).sort((p, q) => p - q);
+      const defaults = Array.from({ length: Math.ceil(term.cols / 8) }, (_, i) => i * 8);
+      if (stops.join() !== defaults.join()) {
+        s += `${E}[3g` + stops.map((x) => `${E}[1;${x + 1}H${E}H`).join('');
+        moved = true;
+      }
+      const savedRow = Math.max(0, b.savedY - b.ybase);
+      if (b.savedX !== 0 || savedRow !== 0) {
+        s += `${E}[${savedRow + 1};${b.savedX + 1}H${E}7`;
+        moved = true;
+      }
+      if (b.scrollTop !== 0 || b.scrollBottom !== term.rows - 1) {
+        s += `${E}[${b.scrollTop + 1};${b.scrollBottom + 1}r`;
+        moved = true;
+      }
+      if (origin) s += `${E}[?6h`;
+      const cs = core._charsetService;
+      cs._charsets.forEach((table, g) => {
+        if (table && table.q === '\u2500' && table.x === '\u2502') s += `${E}${'()*+'[g]}0`; // DEC special graphics
+      });
+      s += ['', '\x0e', `${E}n`, `${E}o`][cs.glevel] ?? '';
+      if (core.coreService.isCursorHidden) s += `${E}[?25l`;
+      const encoding = ({ SGR: '1006', SGR_PIXELS: '1016' } as Record<string, string>)[core.coreMouseService.activeEncoding];
+      if (encoding) s += `${E}[?${encoding}h`;
+      if (moved) s += `${E}[${b.y - (origin ? b.scrollTop : 0) + 1};${b.x + 1}H`;
+      return s;
+    } catch {
+      return '';
+    }
   };
   const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
     send({
@@ -78,7 +138,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
       done: sc.done,
       cols: sc.term.cols,
       rows: sc.term.rows,
-      data: m.serialize ? sc.serializer.serialize({ scrollback: sc.scrollback }) : undefined,
+      data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
       text: m.text ? visibleText(sc.term) : undefined,
     });
   };
