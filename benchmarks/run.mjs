@@ -11,7 +11,7 @@
 //   --only=a,b         run only these targets: porthole, vibetunnel
 //   --sections=a,b     run only these sections: mem, api, lifecycle, flood, echo, latejoin, ws
 //   --out=DIR          where to write results (default benchmarks/results)
-//   --build            run `npm run build:main` first (done anyway when dist/ is missing)
+//   --no-build         skip `npm run build:main` (by default the suite measures the current sources)
 //   --cpu-prof         start porthole serve with --cpu-prof (profiles in benchmarks/results/profiles/)
 //   --no-report        write the JSON only
 import { execFileSync, spawn } from 'node:child_process';
@@ -35,11 +35,12 @@ import { writeReport } from './report.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
 function parseArgs(argv) {
-  const a = { quick: false, peer: process.env.BENCH_NO_PEER !== '1', build: false, cpuProf: false, report: true };
+  const a = { quick: false, peer: process.env.BENCH_NO_PEER !== '1', build: true, cpuProf: false, report: true };
   for (const arg of argv) {
     if (arg === '--quick') a.quick = true;
     else if (arg === '--no-peer') a.peer = false;
     else if (arg === '--build') a.build = true;
+    else if (arg === '--no-build') a.build = false;
     else if (arg === '--cpu-prof') a.cpuProf = true;
     else if (arg === '--no-report') a.report = false;
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',');
@@ -57,7 +58,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--build] [--cpu-prof] [--no-report]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--no-build] [--cpu-prof] [--no-report]\n';
 }
 
 export function config(quick) {

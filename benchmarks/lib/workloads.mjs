@@ -210,6 +210,8 @@ export async function lateJoin(t, cfg) {
   const id = await t.createSession({ command: ['sh', '-c', 'seq 1 10000; exec cat'] });
   const visible = [];
   const full = [];
+  const idle = [];
+  const unchanged = [];
   try {
     // Wait until the output is all in: one viewer sees the last line, then a quiet moment.
     const first = t.lateJoinClient(id);
@@ -226,7 +228,16 @@ export async function lateJoin(t, cfg) {
     });
     first.close();
     await sleep(500);
-    for (let r = 0; r < cfg.lateJoinRepeats; r++) {
+    // Three ways to join, in turn: right after the screen changed (a line typed into cat, 50 ms
+    // before: the server must rebuild its redraw), after it has been idle for a second, and
+    // again at once with nothing changed (a server may reuse its last redraw).
+    const kinds = ['changed', 'idle', 'unchanged'];
+    for (let r = 0; r < cfg.lateJoinRepeats * kinds.length; r++) {
+      const kind = kinds[r % kinds.length];
+      if (kind !== 'unchanged') {
+        await t.input(id, `join ${r}\n`);
+        await sleep(kind === 'changed' ? 50 : 1000);
+      }
       const c = t.lateJoinClient(id);
       let acc = '';
       let tVisible = 0;
@@ -245,8 +256,10 @@ export async function lateJoin(t, cfg) {
         });
       });
       c.close();
-      if (tVisible) visible.push(tVisible);
-      if (tFull) full.push(tFull);
+      if (kind === 'changed') {
+        if (tVisible) visible.push(tVisible);
+        if (tFull) full.push(tFull);
+      } else if (tVisible) (kind === 'idle' ? idle : unchanged).push(tVisible);
       await sleep(100);
     }
   } finally {
@@ -255,6 +268,8 @@ export async function lateJoin(t, cfg) {
   return {
     'latejoin.visibleMs': summarize(visible, 'ms', { lines: 10000 }),
     'latejoin.fullMs': summarize(full, 'ms', { lines: 10000 }),
+    'latejoin.idleMs': summarize(idle, 'ms', { lines: 10000 }),
+    'latejoin.unchangedMs': summarize(unchanged, 'ms', { lines: 10000 }),
   };
 }
 

@@ -36,6 +36,14 @@ export type FromScreenWorker =
 export function screenWorkerMain(req: (id: string) => unknown): void {
   /** Acks are throttled to one per this many parsed bytes, plus one whenever parsing catches up. */
   const ACK = 256 * 1024;
+  /**
+   * Serializing a long scrollback costs ~30 ms, so a screen that has gone quiet this long with at
+   * least IDLE_SERIALIZE_MIN_LINES lines refreshes its cached serialization in the background:
+   * someone who joins an idle session (the usual case) gets the redraw at once. At most one
+   * serialization per quiet spell, on this worker's thread, never the server's.
+   */
+  const IDLE_SERIALIZE_MS = 250;
+  const IDLE_SERIALIZE_MIN_LINES = 1000;
   const { parentPort, workerData } = req('node:worker_threads') as typeof WorkerThreads;
   const wd = workerData as ScreenWorkerData;
   const { Terminal } = req(wd.headlessPath) as typeof Headless;
@@ -54,6 +62,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     closed: boolean;
     /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
     cache: { done: number; data: string } | undefined;
+    idle: ReturnType<typeof setTimeout> | undefined;
   }
   const screens = new Map<number, Screen>();
 
@@ -62,7 +71,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     const serializer = new SerializeAddon();
     term.loadAddon(serializer);
     term.onTitleChange((title) => send({ t: 'title', s, title }));
-    screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined });
+    screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined });
   };
 
   const visibleText = (term: Headless.Terminal): string => {
@@ -129,6 +138,13 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
       return '';
     }
   };
+  const armIdle = (sc: Screen): void => {
+    if (sc.idle) clearTimeout(sc.idle);
+    sc.idle = setTimeout(() => {
+      sc.idle = undefined;
+      if (!sc.closed && sc.parsed === sc.received && sc.term.buffer.active.length >= IDLE_SERIALIZE_MIN_LINES) serialized(sc);
+    }, IDLE_SERIALIZE_MS);
+  };
   const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
     send({
       t: 'res',
@@ -152,6 +168,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
     if (!sc) return; // closed: anything still in flight for it is moot
     if (m.t === 'close') {
       sc.closed = true;
+      if (sc.idle) clearTimeout(sc.idle);
       screens.delete(m.s);
       sc.term.dispose();
     } else if (m.t === 'data') {
@@ -165,6 +182,7 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
           sc.acked = sc.parsed;
           send({ t: 'ack', s: m.s, offset: sc.parsed, done: sc.done });
         }
+        if (sc.parsed === sc.received) armIdle(sc);
       });
     } else if (m.t === 'resize') {
       // xterm applies resize at once but queues writes: resize behind the queued output instead.
