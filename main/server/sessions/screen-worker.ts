@@ -49,6 +49,19 @@ export function screenWorkerMain(req: (id: string) => unknown): void {
   const { Terminal } = req(wd.headlessPath) as typeof Headless;
   const { SerializeAddon } = req(wd.serializePath) as typeof Serialize;
   const port = parentPort!;
+  // Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
+  // the PTY's child, the server's thread and the viewers during a flood (2 cores are common),
+  // and catches up in the pauses; the backlog is bounded (SCREEN_BACKLOG_MAX_BYTES). Linux nice
+  // values are per thread, so this leaves the server's own thread alone.
+  const NICE = 10;
+  try {
+    const fs = req('node:fs') as typeof import('node:fs');
+    const os = req('node:os') as typeof import('node:os');
+    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.max(os.getPriority(tid), NICE));
+  } catch {
+    // not Linux, or not allowed: parse at the normal priority
+  }
   const send = (m: FromScreenWorker): void => port.postMessage(m);
 
   interface Screen {
