@@ -62,14 +62,11 @@ export class Recording {
   flushed(): Promise<void> {
     const s = this.stream;
     if (!s || s.writableLength === 0) return Promise.resolve();
+    // Not 'drain': it only fires after a write() that returned false, so a small pending write
+    // would leave this waiting until the next large burst. Write callbacks run in order, so an
+    // empty write's runs once every earlier one is on disk (or failed, or the stream was closed).
     return new Promise((resolve) => {
-      const done = (): void => {
-        s.off('drain', done);
-        s.off('close', done);
-        resolve();
-      };
-      s.once('drain', done);
-      s.once('close', done);
+      s.write('', () => resolve());
     });
   }
 

@@ -1,0 +1,61 @@
+// launch.ts decides everything before a PTY exists; its mistakes would be silent (a token leaked
+// into every shell's environment, a different binary run than the one checked), so pin them.
+import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { PortholeError } from '../../common/errors.js';
+import { childEnv, deriveName, resolveCommand, resolveCwd } from '../../main/server/sessions/launch.js';
+import { makeTempDir } from '../helpers/server.js';
+
+async function code(p: Promise<unknown>): Promise<string | undefined> {
+  const err = await p.then(() => undefined, (e: unknown) => e);
+  return err instanceof PortholeError ? err.code : undefined;
+}
+
+describe('launch', () => {
+  it('keeps our own variables out of the child environment and sets terminal capabilities', () => {
+    const env = childEnv(
+      { PATH: '/bin', PORTHOLE_TOKEN: 'secret', PORTHOLE_PASSWORD: 'pw', ELECTRON_RUN_AS_NODE: '1', TERM: 'dumb', HOME: '/h', UNSET: undefined },
+      { EXTRA: 'yes', TERM: 'screen' },
+    );
+    expect(env).toEqual({ PATH: '/bin', HOME: '/h', TERM: 'screen', COLORTERM: 'truecolor', EXTRA: 'yes' });
+    expect(childEnv({}, undefined).TERM).toBe('xterm-256color');
+  });
+
+  it('resolves cwd from home for ~ and relative paths, and refuses files and missing dirs', async () => {
+    const home = await makeTempDir();
+    await mkdir(join(home, 'sub'));
+    await writeFile(join(home, 'file'), '');
+    expect(await resolveCwd(undefined, home)).toBe(home);
+    expect(await resolveCwd('~', home)).toBe(home);
+    expect(await resolveCwd('~/sub', home)).toBe(join(home, 'sub'));
+    expect(await resolveCwd('sub', home)).toBe(join(home, 'sub'));
+    expect(await code(resolveCwd('file', home))).toBe('cwd_not_found');
+    expect(await code(resolveCwd('/no/such/place', home))).toBe('cwd_not_found');
+  });
+
+  it('resolves a command to the absolute path that will run, as execvp would', async () => {
+    const dir = await makeTempDir();
+    const a = join(dir, 'a');
+    const b = join(dir, 'b');
+    await mkdir(a);
+    await mkdir(b);
+    await writeFile(join(a, 'tool'), '#!/bin/sh\n');
+    await chmod(join(a, 'tool'), 0o644); // not executable: skipped, like execvp does
+    await writeFile(join(b, 'tool'), '#!/bin/sh\n');
+    await chmod(join(b, 'tool'), 0o755);
+    expect(await resolveCommand('tool', `${a}:${b}`, dir)).toBe(join(b, 'tool'));
+    expect(await code(resolveCommand('tool', a, dir))).toBe('command_not_found');
+    expect(await resolveCommand('./b/tool', '/nowhere', dir)).toBe(join(b, 'tool'));
+    expect(await code(resolveCommand('./a/tool', '/nowhere', dir))).toBe('command_not_found');
+    expect(await code(resolveCommand('./b', '/nowhere', dir))).toBe('command_not_found'); // a directory
+    expect(await code(resolveCommand('no-such-tool-here', `${a}:${b}`, dir))).toBe('command_not_found');
+  });
+
+  it('derives a readable, bounded, control-character-free name', () => {
+    expect(deriveName(['/usr/bin/vim', 'notes.md'])).toBe('vim notes.md');
+    expect(deriveName([])).toBe('shell');
+    expect(deriveName(['sh', '-c', 'a\nb\x1b[31m'])).toBe('sh -c a b [31m');
+    expect(deriveName(['x', 'y'.repeat(1000)]).length).toBeLessThanOrEqual(128);
+  });
+});

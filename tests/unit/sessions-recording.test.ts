@@ -1,0 +1,82 @@
+// Recording (sessions/recording.ts) byte by byte: a UTF-8 character cut at an exact batch edge,
+// the cap hit on an exact event, and close() semantics. A PTY cannot be made to split output
+// at a chosen byte, so these are checked here rather than in the integration tests.
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { silentLogger } from '../../main/server/log.js';
+import { RECORDING_CAP_MARKER, Recording } from '../../main/server/sessions/recording.js';
+import { makeTempDir } from '../helpers/server.js';
+
+async function open(capBytes = 1 << 20): Promise<Recording> {
+  const dir = await makeTempDir();
+  return new Recording({ file: join(dir, 'nested', 'r.cast'), cols: 80, rows: 24, capBytes, term: 'xterm-256color', shell: '/bin/sh', logger: silentLogger });
+}
+
+async function lines(rec: Recording): Promise<unknown[]> {
+  await rec.close();
+  return (await readFile(rec.file, 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as unknown);
+}
+
+describe('Recording', () => {
+  it('writes a v2 header and carries a character split across batches into the next event', async () => {
+    const rec = await open();
+    const kanji = Buffer.from('漢', 'utf8'); // 3 bytes
+    rec.output(Buffer.concat([Buffer.from('a'), kanji.subarray(0, 1)]));
+    rec.output(kanji.subarray(1, 2)); // still incomplete: no event at all
+    rec.output(Buffer.concat([kanji.subarray(2), Buffer.from('b')]));
+    rec.resize(100, 30);
+    const [header, ...events] = await lines(rec);
+    expect(header).toMatchObject({ version: 2, width: 80, height: 24, env: { TERM: 'xterm-256color', SHELL: '/bin/sh' } });
+    expect(events).toEqual([
+      [expect.any(Number), 'o', 'a'],
+      [expect.any(Number), 'o', '漢b'],
+      [expect.any(Number), 'r', '100x30'],
+    ]);
+    expect((await stat(rec.file)).mode & 0o777).toBe(0o600);
+  });
+
+  it('stops at the cap with exactly one marker and records nothing after it', async () => {
+    const probe = await open();
+    await probe.close();
+    const headerLen = (await stat(probe.file)).size; // a recording with nothing but its header
+    // Room for the header and two events whatever their timestamps (0 .. 0.999999 s), never three.
+    const longest = Buffer.byteLength(JSON.stringify([0.123456, 'o', 'xxxxxxxxxx']) + '\n');
+    const shortest = Buffer.byteLength(JSON.stringify([0, 'o', 'xxxxxxxxxx']) + '\n');
+    expect(3 * shortest).toBeGreaterThan(2 * longest + 1);
+    const rec = await open(headerLen + 2 * longest + 1);
+    for (let i = 0; i < 5; i++) rec.output(Buffer.from('xxxxxxxxxx'));
+    rec.resize(90, 20);
+    rec.output(Buffer.from('after'));
+    const [, ...events] = await lines(rec);
+    expect(events.filter((e) => (e as unknown[])[1] === 'o')).toHaveLength(2);
+    expect(events.at(-1)).toEqual([expect.any(Number), 'm', RECORDING_CAP_MARKER]);
+    expect(events.filter((e) => (e as unknown[])[1] === 'm')).toHaveLength(1);
+    expect(events).toHaveLength(3);
+  });
+
+  it('flushed() resolves once a small pending write is on disk (no drain event comes for it)', async () => {
+    const rec = await open();
+    rec.output(Buffer.from('small')); // far below the stream's high-water mark, still in flight
+    const timeout = new Promise<string>((r) => setTimeout(() => r('timed out'), 2000).unref());
+    expect(await Promise.race([rec.flushed().then(() => 'flushed'), timeout])).toBe('flushed');
+    expect(await readFile(rec.file, 'utf8')).toContain('"small"');
+    await rec.close();
+  });
+
+  it('close() is idempotent, flushes everything written, and later output is ignored', async () => {
+    const rec = await open();
+    rec.output(Buffer.from('one'));
+    const a = rec.close();
+    const b = rec.close();
+    expect(a).toBe(b);
+    await a;
+    rec.output(Buffer.from('two'));
+    rec.resize(10, 10);
+    await rec.flushed();
+    const text = await readFile(rec.file, 'utf8');
+    expect(text).toContain('"one"');
+    expect(text).not.toContain('two');
+    expect(text.trimEnd().split('\n')).toHaveLength(2);
+  });
+});

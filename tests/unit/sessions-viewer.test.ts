@@ -1,0 +1,181 @@
+// ViewerSet (sessions/viewer.ts) with fake sinks: the states a real socket reaches only by luck
+// (a sink that throws mid-broadcast, the session ending while a viewer lags or awaits its
+// redraw) and the exact frame order of a redraw, checked deterministically.
+import { afterEach, describe, expect, it } from 'vitest';
+import { CLOSE } from '../../common/errors.js';
+import { VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../common/flow.js';
+import type { WsServerMessage } from '../../common/protocol.js';
+import type { Redraw } from '../../main/server/sessions/screen.js';
+import type { ViewerSink } from '../../main/server/sessions/types.js';
+import { RESYNC_POLL_MS, ViewerSet } from '../../main/server/sessions/viewer.js';
+
+type Sent = { bin: string } | { text: WsServerMessage } | { close: number };
+
+class FakeSink implements ViewerSink {
+  bufferedAmount = 0;
+  readonly sent: Sent[] = [];
+  throwOnSend = false;
+  sendBinary(chunk: Uint8Array): void {
+    if (this.throwOnSend) throw new Error('socket gone');
+    this.sent.push({ bin: Buffer.from(chunk).toString() });
+  }
+  sendText(msg: WsServerMessage): void {
+    this.sent.push({ text: msg });
+  }
+  close(code: number): void {
+    this.sent.push({ close: code });
+  }
+  get bins(): string[] {
+    return this.sent.flatMap((s) => ('bin' in s ? [s.bin] : []));
+  }
+}
+
+interface Harness {
+  set: ViewerSet;
+  /** Redraw requests not answered yet; answer(i) runs the i-th with the given redraw. */
+  requests: Array<(r: Redraw) => void>;
+  answer(r?: Partial<Redraw>): void;
+  dims: { cols: number; rows: number };
+  ended: { exitCode: number | null } | undefined;
+  countChanges: number;
+}
+
+const sets: ViewerSet[] = [];
+afterEach(() => {
+  for (const s of sets.splice(0)) s.dispose(); // no poll timer may outlive a test
+});
+
+function harness(): Harness {
+  const h: Harness = {
+    requests: [],
+    dims: { cols: 80, rows: 24 },
+    ended: undefined,
+    countChanges: 0,
+    answer(r = {}) {
+      const done = h.requests.shift();
+      if (!done) throw new Error('no redraw pending');
+      done({ cols: h.dims.cols, rows: h.dims.rows, data: Buffer.from('SCREEN'), tail: [], ...r });
+    },
+    set: undefined as unknown as ViewerSet,
+  };
+  h.set = new ViewerSet({
+    redraw: (done) => h.requests.push(done),
+    dims: () => h.dims,
+    title: () => 'a title',
+    ended: () => h.ended,
+    onCountChange: () => h.countChanges++,
+  });
+  sets.push(h.set);
+  return h;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe('ViewerSet', () => {
+  it('sends the redraw, its tail in order, the title, then live output; nothing before the redraw', async () => {
+    const h = harness();
+    const sink = new FakeSink();
+    h.set.attach(sink);
+    h.set.broadcast(Buffer.from('early')); // covered by the redraw's tail, never sent twice
+    expect(sink.sent).toEqual([]);
+    h.answer({ cols: 100, rows: 30, tail: [Buffer.from('t1'), { cols: 90, rows: 20 }, Buffer.from('t2')] });
+    h.set.broadcast(Buffer.from('live'));
+    expect(sink.sent).toEqual([
+      { text: { type: 'resize', cols: 100, rows: 30 } }, // the state is older than `ready` said
+      { bin: 'SCREEN' },
+      { bin: 't1' },
+      { text: { type: 'resize', cols: 90, rows: 20 } },
+      { bin: 't2' },
+      { text: { type: 'title', title: 'a title' } },
+      { bin: 'live' },
+    ]);
+  });
+
+  it('skips a sink past the high-water mark, then sends resync and a fresh redraw once it drains', async () => {
+    const h = harness();
+    const slow = new FakeSink();
+    const fast = new FakeSink();
+    h.set.attach(slow);
+    h.set.attach(fast);
+    h.answer();
+    h.answer();
+    slow.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
+    h.set.broadcast(Buffer.from('a'));
+    h.set.broadcast(Buffer.from('b'));
+    expect(fast.bins).toEqual(['SCREEN', 'a', 'b']);
+    expect(slow.bins).toEqual(['SCREEN']);
+    // Between the marks it stays dropped: resuming early would only lag again.
+    slow.bufferedAmount = VIEWER_LOW_WATER_BYTES + 1;
+    await sleep(RESYNC_POLL_MS * 4);
+    expect(h.requests).toHaveLength(0);
+    slow.bufferedAmount = 0;
+    await sleep(RESYNC_POLL_MS * 4);
+    expect(slow.sent.at(-1)).toEqual({ text: { type: 'resync' } });
+    h.set.broadcast(Buffer.from('c')); // pending again: its redraw will include this
+    h.answer({ data: Buffer.from('SCREEN2') });
+    h.set.broadcast(Buffer.from('d'));
+    expect(slow.bins).toEqual(['SCREEN', 'SCREEN2', 'd']);
+    expect(fast.bins).toEqual(['SCREEN', 'a', 'b', 'c', 'd']);
+    // a resync redraw always restates the size, since the client reset its terminal
+    expect(slow.sent.filter((s) => 'text' in s && s.text.type === 'resize')).toHaveLength(1);
+  });
+
+  it('drops a sink that throws without breaking the broadcast to the others', () => {
+    const h = harness();
+    const broken = new FakeSink();
+    const ok = new FakeSink();
+    h.set.attach(broken);
+    h.set.attach(ok);
+    h.answer();
+    h.answer();
+    const before = h.countChanges;
+    broken.throwOnSend = true;
+    h.set.broadcast(Buffer.from('x'));
+    h.set.broadcast(Buffer.from('y'));
+    expect(ok.bins).toEqual(['SCREEN', 'x', 'y']);
+    expect(h.set.size).toBe(1);
+    expect(h.countChanges).toBe(before + 1);
+  });
+
+  it('on end: live viewers get exit and close 1000; pending and lagging ones first get their (final) redraw', () => {
+    const h = harness();
+    const live = new FakeSink();
+    const pending = new FakeSink();
+    const lagging = new FakeSink();
+    h.set.attach(live);
+    h.set.attach(lagging);
+    h.answer();
+    h.answer();
+    lagging.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
+    h.set.broadcast(Buffer.from('lost'));
+    h.set.attach(pending);
+    h.ended = { exitCode: 3 };
+    h.set.end();
+    expect(live.sent.slice(-2)).toEqual([{ text: { type: 'exit', exitCode: 3 } }, { close: CLOSE.normal }]);
+    expect(pending.sent).toEqual([]);
+    expect(lagging.sent.at(-1)).toEqual({ text: { type: 'resync' } });
+    h.answer({ data: Buffer.from('FINAL-P') }); // pending's redraw was requested first
+    h.answer({ data: Buffer.from('FINAL-L') });
+    for (const [sink, screen] of [[pending, 'FINAL-P'], [lagging, 'FINAL-L']] as const) {
+      expect(sink.bins.at(-1)).toBe(screen);
+      expect(sink.sent.slice(-2)).toEqual([{ text: { type: 'exit', exitCode: 3 } }, { close: CLOSE.normal }]);
+    }
+    expect(h.set.size).toBe(0);
+  });
+
+  it('detach stops output at once, also for a redraw still in flight', () => {
+    const h = harness();
+    const a = new FakeSink();
+    const b = new FakeSink();
+    h.set.attach(a).detach();
+    const hb = h.set.attach(b);
+    h.answer();
+    h.answer();
+    expect(a.sent).toEqual([]);
+    hb.detach();
+    hb.detach(); // idempotent
+    h.set.broadcast(Buffer.from('z'));
+    expect(b.bins).toEqual(['SCREEN']);
+    expect(h.set.size).toBe(0);
+  });
+});
