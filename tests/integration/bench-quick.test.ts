@@ -49,7 +49,8 @@ describe('npm run bench -- --quick', () => {
   afterAll(() => rmSync(out, { recursive: true, force: true }));
 
   it('completes and writes well-formed JSON and a report', { timeout: 150_000 }, async () => {
-    const { code, stderr } = await run(['--quick', '--no-peer', `--out=${out}`], 140_000);
+    // --no-build: other test files run the built server at the same time; rebuilding under them would race.
+    const { code, stderr } = await run(['--quick', '--no-peer', '--no-build', `--out=${out}`], 140_000);
     expect(code, stderr).toBe(0);
 
     const files = readdirSync(out).filter((f) => /^bench-quick-.*\.json$/.test(f));
