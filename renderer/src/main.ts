@@ -7,6 +7,11 @@ import './styles.css';
 import { preconnect } from './early.js';
 
 const root = document.getElementById('app') ?? document.body;
+// A link pasted into a tab already showing Porthole changes only the fragment, which loads
+// nothing: start over so the new token is read (the fragment survives the reload).
+window.addEventListener('hashchange', () => {
+  if (location.hash.length > 1) location.reload();
+});
 const m = /^\/s\/([^/]+)\/?$/.exec(location.pathname);
 if (m) {
   const sessionId = decodeURIComponent(m[1]);

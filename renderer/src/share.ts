@@ -73,7 +73,7 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
       };
       if (label.value.trim()) body.label = label.value.trim();
       const share = await api.json(CreateShareResponseSchema, 'POST', `/api/sessions/${encodeURIComponent(session.id)}/shares`, body);
-      showResult(share.url, share.mode, share.expiresAt);
+      showResult(share);
       void loadShares();
     } catch (err) {
       error.textContent = err instanceof ApiError ? err.message : 'Could not create the link';
@@ -82,8 +82,10 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
     }
   }
 
-  function showResult(url: string, mode: string, expiresAt: string): void {
+  /** The new link replaces the form (keeps the dialog short); "Create another" brings it back. */
+  function showResult(share: { url: string; mode: 'view' | 'control'; label: string | null; expiresAt: string }): void {
     clear(result);
+    const { url, mode } = share;
     const input = h('input', { type: 'text', readonly: true, value: url, class: 'share-url', 'aria-label': 'Share link' });
     const copied = h('span', { class: 'copied', 'aria-live': 'polite' });
     const copyBtn = h('button', { type: 'button', class: 'btn primary', 'aria-label': 'Copy link' }, 'Copy');
@@ -93,19 +95,34 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
         setTimeout(() => (copied.textContent = ''), 2500);
       });
     });
+    // Clicking the link selects all of it, for copying by hand when the clipboard is blocked.
+    input.addEventListener('focus', () => input.select());
+    const another = h('button', { type: 'button', class: 'btn' }, 'Create another link');
+    another.addEventListener('click', () => {
+      result.hidden = true;
+      form.hidden = false;
+      label.value = '';
+      (controlRadio.checked ? controlRadio : viewRadio).focus();
+    });
     const canvas = h('canvas', { class: 'qr', role: 'img', 'aria-label': 'QR code of the share link' });
-    void QRCode.toCanvas(canvas, url, { margin: 2, width: 184, color: { dark: '#0d1117', light: '#ffffff' } }).catch(() => {
+    void QRCode.toCanvas(canvas, url, { margin: 2, width: 168, color: { dark: '#0d1117', light: '#ffffff' } }).catch(() => {
       canvas.replaceWith(h('p', { class: 'hint' }, 'The link is too long for a QR code.'));
     });
+    const kind = mode === 'control' ? 'Control link' : 'View-only link';
     result.append(
-      h('div', { class: 'share-link' }, input, copyBtn, copied),
-      h('div', { class: 'share-qr' }, canvas,
-        h('p', { class: 'hint' }, `${mode === 'control' ? 'Control' : 'View-only'} link, expires ${new Date(expiresAt).toLocaleString()}. `,
-          'Anyone with it can ', mode === 'control' ? 'type into this terminal.' : 'watch this terminal.')),
+      canvas,
+      h('div', { class: 'share-result-main' },
+        h('p', { class: 'share-result-title' }, h('span', { class: 'badge small', 'data-mode': mode }, mode === 'control' ? 'control' : 'view'),
+          ' ', share.label ? `${kind} for ${share.label}` : kind),
+        h('div', { class: 'share-link' }, input, copyBtn),
+        copied,
+        h('p', { class: 'hint' }, `Expires ${new Date(share.expiresAt).toLocaleString()}. Anyone with this link can `,
+          mode === 'control' ? 'watch and type into this terminal.' : 'watch this terminal.', ' Scan the code to open it on a phone.'),
+        h('div', { class: 'share-result-actions' }, another)),
     );
+    form.hidden = true;
     result.hidden = false;
-    input.focus();
-    input.select();
+    copyBtn.focus();
   }
 
   async function loadShares(): Promise<void> {

@@ -14,6 +14,7 @@ import { brand, messageScreen } from './screens.js';
 import { SessionSocket, type EndReason } from './socket.js';
 import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
+import { addTouchGestures } from './touch.js';
 
 export function startViewer(root: HTMLElement, sessionId: string, early: EarlySocket | null = null): void {
   document.body.classList.add('page-viewer');
@@ -32,8 +33,22 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
   const badge = h('span', { class: 'badge', 'data-mode': '' }, '');
   const status = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
   const notice = h('span', { class: 'notice', 'aria-live': 'polite' });
-  const header = h('header', { class: 'viewer-bar' }, brand(), title, badge, notice, status);
+  const zoomBtn = h('button', {
+    type: 'button',
+    class: 'btn small zoom-btn',
+    'aria-pressed': 'false',
+    title: 'Fill the height and pan sideways, or fit the whole screen',
+    hidden: true,
+  }, 'Zoom');
+  const header = h('header', { class: 'viewer-bar' }, brand(), title, badge, notice, zoomBtn, status);
   const stage = new ScaledStage('viewer-stage');
+  zoomBtn.addEventListener('click', () => {
+    stage.zoom = !stage.zoom;
+    zoomBtn.setAttribute('aria-pressed', String(stage.zoom));
+    if (stage.zoom) revealCursor();
+  });
+  // Offered only when the screen is squeezed to fit the width (a phone, a narrow window).
+  stage.onLayout(() => (zoomBtn.hidden = !stage.zoomable && !stage.zoom));
   const main = h('div', { class: 'viewer' }, header, stage.el);
   show(root, main);
 
@@ -124,11 +139,26 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     dropSocket: () => socket.dropForTest(),
   });
 
+  // Typing on a zoomed screen keeps the cursor in view once the echo has been drawn.
+  let revealOnRender = false;
+  kit.term.onRender(() => {
+    if (!revealOnRender) return;
+    revealOnRender = false;
+    revealCursor();
+  });
+  function revealCursor(): void {
+    const cell = stage.host.offsetWidth / Math.max(1, kit.term.cols);
+    stage.reveal((kit.term.buffer.active.cursorX + 0.5) * cell);
+  }
   const sendTyped = (data: string): void => {
     if (mode !== 'control' && mode !== 'owner') return;
+    revealOnRender = stage.zoom;
     socket.sendInput(keybar ? keybar.transform(data) : data);
   };
-  const keybar = createKeyBar((d) => socket.sendInput(d), () => kit.term.focus());
+  const keybar = createKeyBar((d) => {
+    revealOnRender = stage.zoom;
+    socket.sendInput(d);
+  }, () => kit.term.focus());
   kit.term.onData(sendTyped);
   kit.term.onBinary((data) => {
     if (mode !== 'control') return;
@@ -136,7 +166,12 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     for (let i = 0; i < data.length; i++) bytes[i] = data.charCodeAt(i) & 0xff;
     socket.sendInput(bytes);
   });
-  addTouchScroll(stage, () => kit.term.rows, (n) => kit.term.scrollLines(n));
+  addTouchGestures(stage, () => kit.term.rows, (n) => kit.term.scrollLines(n));
+  // A tap in the letterbox around the screen still means "the terminal" (and, on a phone,
+  // brings up the keyboard for a control link).
+  stage.el.addEventListener('click', (ev) => {
+    if (ev.target === stage.el && (mode === 'control' || mode === 'owner')) kit.term.focus();
+  });
 
   // Replays what the early socket buffered: only now, when every handler's state exists.
   if (early) socket.adopt(early);
@@ -177,7 +212,6 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     clearTimeout(flashTimer);
     flashTimer = setTimeout(() => (notice.textContent = ''), 4000);
   }
-
 }
 
 function show(root: HTMLElement, el: HTMLElement, overlay = false): void {
@@ -213,29 +247,4 @@ export function endScreen(reason: EndReason, token: string): HTMLElement {
     case 'closed':
       return messageScreen('closed', 'Disconnected', 'The connection was closed.');
   }
-}
-
-/** One-finger vertical drag scrolls the scrollback (xterm's own touch handling is patchy). */
-function addTouchScroll(stage: ScaledStage, rows: () => number, scroll: (lines: number) => void): void {
-  let lastY: number | null = null;
-  let carry = 0;
-  stage.el.addEventListener('touchstart', (ev) => {
-    lastY = ev.touches.length === 1 ? ev.touches[0].clientY : null;
-    carry = 0;
-  }, { passive: true });
-  stage.el.addEventListener('touchmove', (ev) => {
-    if (lastY === null || ev.touches.length !== 1) return;
-    const y = ev.touches[0].clientY;
-    const lineHeight = (stage.host.offsetHeight / Math.max(1, rows())) * stage.scale;
-    carry += (lastY - y) / Math.max(1, lineHeight);
-    lastY = y;
-    const whole = Math.trunc(carry);
-    if (whole) {
-      scroll(whole);
-      carry -= whole;
-    }
-    ev.preventDefault();
-    ev.stopPropagation();
-  }, { passive: false, capture: true });
-  stage.el.addEventListener('touchend', () => (lastY = null), { passive: true });
 }

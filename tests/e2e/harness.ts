@@ -2,7 +2,7 @@
 // playwright-core (never a downloaded browser), and opens pages against a real Server from
 // tests/helpers/server.ts. Pages expose window.portholeProbe (renderer/src/debug.ts) so a test
 // can read the terminal even when it is drawn on a WebGL canvas.
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -22,6 +22,31 @@ export function ensureRendererBuilt(): void {
   });
   if (!existsSync(resolve(RENDERER_DIR, 'index.html'))) throw new Error('renderer build produced no index.html');
 }
+
+/**
+ * A readers-writer lock across the e2e files (vitest runs files in parallel): browser tests
+ * hold it shared; the first-screen measurement holds it exclusive, so the numbers it records
+ * are not those of a machine busy with a 30 MB flood in the next worker. flock(1) holds the
+ * lock for as long as its child `cat` runs; closing stdin releases it, and so does a crash.
+ */
+export async function holdE2eLock(mode: 'shared' | 'exclusive'): Promise<() => Promise<void>> {
+  const child = spawn('flock', [mode === 'shared' ? '-s' : '-x', '/tmp/porthole-e2e.lock', '-c', 'echo locked; exec cat'], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  await new Promise<void>((resolve, reject) => {
+    child.stdout.once('data', () => resolve());
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`flock exited with ${code} before locking`)));
+  });
+  return async () => {
+    child.stdin.end();
+    await exited;
+  };
+}
+
+/** Long enough for a beforeAll that may wait for the lock while a measurement runs. */
+export const LOCK_WAIT_MS = 300_000;
 
 export function chromiumAvailable(): boolean {
   return existsSync(CHROMIUM);

@@ -2,21 +2,35 @@
 // clear error screens, and a session created, typed into and shown from the page.
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { chromiumAvailable, e2eServer, ensureRendererBuilt, launchBrowser, newPage, PASSWORD, snapshot, waitForTerm } from './harness.js';
+import {
+  chromiumAvailable,
+  e2eServer,
+  ensureRendererBuilt,
+  holdE2eLock,
+  launchBrowser,
+  LOCK_WAIT_MS,
+  newPage,
+  PASSWORD,
+  snapshot,
+  waitForTerm,
+} from './harness.js';
 
 const closers: Array<() => Promise<void>> = [];
 let browser: Browser;
+let releaseLock: (() => Promise<void>) | undefined;
 
 describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
   beforeAll(async () => {
+    releaseLock = await holdE2eLock('shared');
     ensureRendererBuilt();
     browser = await launchBrowser();
-  }, 120_000);
+  }, LOCK_WAIT_MS);
   afterEach(async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   });
   afterAll(async () => {
     await browser?.close();
+    await releaseLock?.();
   });
 
   it('logs in with the password form, after a wrong password says so', async () => {
@@ -43,6 +57,19 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
     expect(page.url()).toBe(ts.url + '/');
     expect(await page.evaluate(() => location.hash)).toBe('');
     expect(await page.evaluate(() => sessionStorage.getItem('porthole.owner'))).toMatch(/^ey/);
+    expect(errors).toEqual([]);
+  });
+
+  it('an owner link pasted into a tab showing the login form signs in (only the fragment changes)', async () => {
+    const ts = await e2eServer();
+    const { context, page, errors } = await newPage(browser);
+    closers.push(() => context.close());
+    await page.goto(ts.url + '/');
+    await page.locator('#login-password').waitFor();
+    // Same path, new fragment: the browser loads nothing, the page must notice by itself.
+    await page.goto(ts.server.ownerLink());
+    await page.getByRole('button', { name: '+ New session' }).first().waitFor();
+    expect(await page.evaluate(() => location.hash)).toBe('');
     expect(errors).toEqual([]);
   });
 
@@ -121,6 +148,13 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
     await item.waitFor({ state: 'detached' });
     const shares = await ts.json<unknown[]>(`/api/sessions/${s.id}/shares`);
     expect(shares.body).toEqual([]);
+    // Who is watching: the owner's own window counts as one connection.
+    expect(await page.locator('.viewers').textContent()).toMatch(/^1 connection open/);
+    // The link replaced the form; "Create another link" brings the form back.
+    expect(await page.locator('.share-form').isHidden()).toBe(true);
+    await page.getByRole('button', { name: 'Create another link' }).click();
+    await page.locator('#share-label').waitFor({ state: 'visible' });
+    expect(await page.locator('#share-label').inputValue()).toBe('');
     expect(errors).toEqual([]);
   });
 

@@ -1,6 +1,6 @@
 // The renderer's pure parts, run in Node (no browser): argv splitting for "New session", the
 // SSE parser and event validation, the flow-controlled writer's bounds, asciicast parsing,
-// and which close codes end a socket for good.
+// which close codes end a socket for good, and the viewer stage's scale/letterbox/zoom.
 import { describe, expect, it } from 'vitest';
 import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/flow.js';
 import { splitArgv, joinArgv, ArgvError } from '../../renderer/src/argv.js';
@@ -8,6 +8,7 @@ import { parseCast } from '../../renderer/src/cast.js';
 import { decodeEvent, SseParser } from '../../renderer/src/events.js';
 import { CLIENT_QUEUE_MAX_BYTES, FlowWriter } from '../../renderer/src/flow.js';
 import { endReasonFor } from '../../renderer/src/socket.js';
+import { STAGE_MAX_SCALE, stageGeometry } from '../../renderer/src/stage.js';
 
 describe('splitArgv', () => {
   it('splits words with shell-like quoting and runs no shell', () => {
@@ -130,5 +131,41 @@ describe('endReasonFor', () => {
     expect(endReasonFor(4401, '', false, null)?.kind).toBe('unauthenticated');
     expect(endReasonFor(1001, '', false, null)).toBeNull();
     expect(endReasonFor(1006, '', false, null)).toBeNull();
+  });
+});
+
+describe('stageGeometry', () => {
+  const screen = { w: 1000, h: 600 }; // a wide owner terminal, unscaled px
+
+  it('scales to fit and letterboxes, never past the maximum upscale', () => {
+    const g = stageGeometry(screen, { w: 1000, h: 900 }, false, 0);
+    expect(g.scale).toBe(1);
+    expect(g.left).toBe(0);
+    expect(g.top).toBe(150); // centred in a wide box
+    expect(stageGeometry(screen, { w: 4000, h: 3000 }, false, 0).scale).toBe(STAGE_MAX_SCALE);
+    const tallBox = stageGeometry(screen, { w: 2000, h: 300 }, false, 0);
+    expect(tallBox.scale).toBe(0.5);
+    expect(tallBox.left).toBe(750);
+  });
+
+  it('on a phone: top-aligned, and zoom fills the height and pans within the edges', () => {
+    const phone = { w: 390, h: 600 };
+    const fit = stageGeometry(screen, phone, false, 0);
+    expect(fit.scale).toBeCloseTo(0.39, 5);
+    expect(fit.top).toBe(0);
+    expect(fit.zoomable).toBe(true);
+    const zoomed = stageGeometry(screen, phone, true, 0);
+    expect(zoomed.scale).toBe(1);
+    expect(zoomed.left).toBe(0);
+    expect(stageGeometry(screen, phone, true, -300).left).toBe(-300);
+    expect(stageGeometry(screen, phone, true, -5000).left).toBe(390 - 1000); // right edge
+    expect(stageGeometry(screen, phone, true, 200).left).toBe(0); // left edge
+  });
+
+  it('offers no zoom when the screen already fills the height', () => {
+    const g = stageGeometry(screen, { w: 1100, h: 650 }, true, -100);
+    expect(g.zoomable).toBe(false);
+    expect(g.scale).toBe(1.0833333333333333);
+    expect(g.panX).toBe(0);
   });
 });

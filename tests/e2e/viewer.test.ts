@@ -1,21 +1,22 @@
-// Share links in Chromium against a real server: a view link sees output and cannot type, a
-// control link can, revoking shows the revoked screen within 2 s, a dropped socket reconnects
-// without duplicated lines, viewers never resize the session, and the time from opening a link
-// to the first screen is measured into benchmarks/results/viewer-first-screen.json.
-import { mkdirSync, writeFileSync } from 'node:fs';
-import { resolve } from 'node:path';
-import type { Browser } from 'playwright-core';
+// Share links in Chromium against a real server: the owner's panel in one browser context and
+// viewers in others; a view link sees output and cannot type, a control link can, revoking
+// shows the revoked screen within 2 s, a dropped socket reconnects without duplicated lines,
+// viewers never resize the session, and a phone gets a key bar and a zoom. (The time to the
+// first screen is measured in first-screen.test.ts.)
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   chromiumAvailable,
   count,
   e2eServer,
   ensureRendererBuilt,
+  holdE2eLock,
   input,
   launchBrowser,
+  LOCK_WAIT_MS,
   makeShare,
   newPage,
-  ROOT,
+  PASSWORD,
   snapshot,
   termText,
   waitForTerm,
@@ -23,18 +24,65 @@ import {
 
 const closers: Array<() => Promise<void>> = [];
 let browser: Browser;
+let releaseLock: (() => Promise<void>) | undefined;
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, cols: 100, rows: 30 };
 
 describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
   beforeAll(async () => {
+    releaseLock = await holdE2eLock('shared');
     ensureRendererBuilt();
     browser = await launchBrowser();
-  }, 120_000);
+  }, LOCK_WAIT_MS);
   afterEach(async () => {
     for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
   });
   afterAll(async () => {
     await browser?.close();
+    await releaseLock?.();
+  });
+
+  it('owner in the panel, a view link and a control link each in their own browser context', async () => {
+    const ts = await e2eServer();
+    const s = await ts.createSession({ ...SHELL, name: 'pair' });
+    // The owner signs in with the password in the first context and types in the panel.
+    const owner = await newPage(browser);
+    closers.push(() => owner.context.close());
+    await owner.page.goto(ts.url + '/');
+    await owner.page.locator('#login-password').fill(PASSWORD);
+    await owner.page.locator('#login-password').press('Enter');
+    await owner.page.locator('.session-item', { hasText: 'pair' }).click();
+    await owner.page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
+    await owner.page.locator('.sv-term').click();
+    await owner.page.keyboard.type('echo owner-$((20+1))\n');
+    await waitForTerm(owner.page, 'owner-21');
+    const ownerSize = await owner.page.evaluate(() => window.portholeProbe!.size());
+
+    // A second context with the view link sees it, at the owner's size, and cannot type.
+    const view = await makeShare(ts, s.id, 'view');
+    const viewer = await newPage(browser, { viewport: { width: 800, height: 600 } });
+    closers.push(() => viewer.context.close());
+    await viewer.page.goto(view.url);
+    await waitForTerm(viewer.page, 'owner-21');
+    expect(await viewer.page.evaluate(() => window.portholeProbe!.size())).toEqual(ownerSize);
+    await viewer.page.locator('.stage').click();
+    await viewer.page.keyboard.type('echo viewer-typed\n');
+
+    // A third context with a control link types; the owner and the viewer both see it.
+    const control = await makeShare(ts, s.id, 'control');
+    const typist = await newPage(browser);
+    closers.push(() => typist.context.close());
+    await typist.page.goto(control.url);
+    await typist.page.waitForFunction(() => window.portholeProbe?.mode === 'control');
+    await typist.page.locator('.stage').click();
+    await typist.page.keyboard.type('echo guest-$((5*5))\n');
+    await waitForTerm(owner.page, 'guest-25');
+    await waitForTerm(viewer.page, 'guest-25');
+    // The viewer's keys (typed before the guest's) never reached the session.
+    expect(await snapshot(ts, s.id)).not.toContain('viewer-typed');
+    expect(await termText(owner.page)).not.toContain('viewer-typed');
+    // Nobody but the owner's window changed the size.
+    expect((await ts.json<{ cols: number; rows: number }>(`/api/sessions/${s.id}`)).body).toMatchObject(ownerSize);
+    for (const p of [owner, viewer, typist]) expect(p.errors).toEqual([]);
   });
 
   it('a view link sees the output at the owner size, cannot type, and never resizes', async () => {
@@ -143,48 +191,49 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     expect(errors).toEqual([]);
   });
 
-  it('measures the time from opening a link to the first screen rendered', async () => {
+  it('on a phone, a control link has a key bar and a zoom; a view link has neither key bar nor input', async () => {
     const ts = await e2eServer();
-    const s = await ts.createSession(SHELL);
-    await input(ts, s.id, 'for i in $(seq 1 40); do echo "row $i of the first screen"; done\n');
-    await expect.poll(() => snapshot(ts, s.id)).toContain('row 40 of');
-    const share = await makeShare(ts, s.id, 'view');
-    const { context } = await newPage(browser);
-    closers.push(() => context.close());
-    // One warm-up (browser caches, server JIT), then measured runs, each a fresh page.
-    const samples: number[] = [];
-    const wall: number[] = [];
-    for (let i = 0; i < 8; i++) {
-      const page = await context.newPage();
-      const t0 = Date.now();
-      await page.goto(share.url);
-      await page.waitForFunction(() => window.portholeProbe?.firstScreenMs != null, null, { timeout: 10_000 });
-      const ms = await page.evaluate(() => window.portholeProbe!.firstScreenMs!);
-      const elapsed = Date.now() - t0;
-      expect(await termText(page)).toContain('row 40 of');
-      if (i > 0) {
-        samples.push(ms);
-        wall.push(elapsed);
-      }
-      await page.close();
-    }
-    const sorted = [...samples].sort((a, b) => a - b);
-    const median = sorted[Math.floor(sorted.length / 2)];
-    const result = {
-      name: 'viewer-first-screen',
-      description: 'ms from navigation start (performance.timeOrigin) to the first redraw painted, share link on loopback, headless Chromium',
-      targetMs: 300,
-      medianMs: median,
-      minMs: sorted[0],
-      maxMs: sorted[sorted.length - 1],
-      samplesMs: samples,
-      wallClockMedianMs: [...wall].sort((a, b) => a - b)[Math.floor(wall.length / 2)],
-      renderer: 'dist/renderer (vite build)',
-      measuredAt: new Date().toISOString(),
-    };
-    const dir = resolve(ROOT, 'benchmarks/results');
-    mkdirSync(dir, { recursive: true });
-    writeFileSync(resolve(dir, 'viewer-first-screen.json'), JSON.stringify(result, null, 2) + '\n');
-    expect(median).toBeLessThanOrEqual(1000); // the target is 300 ms; a loaded CI box gets slack
+    const s = await ts.createSession({ ...SHELL, cols: 120, rows: 30 });
+    const control = await makeShare(ts, s.id, 'control');
+    const phone = await newPage(browser, { viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+    closers.push(() => phone.context.close());
+    const page = phone.page;
+    await page.goto(control.url);
+    await page.waitForFunction(() => window.portholeProbe?.mode === 'control');
+    await page.locator('.keybar').waitFor();
+    // The key bar edits the line: "echo ab", two steps left, "X" -> "echo Xab".
+    await page.locator('.stage').tap();
+    await page.keyboard.type('echo ab');
+    await page.getByRole('button', { name: 'Arrow left' }).tap();
+    await page.getByRole('button', { name: 'Arrow left' }).tap();
+    await page.keyboard.type('X');
+    await page.keyboard.press('Enter');
+    await waitForTerm(page, /^Xab$/m);
+    // Sticky Ctrl: Ctrl then "u" sends ^U (readline: kill the line typed so far).
+    await page.keyboard.type('echo killed');
+    await page.getByRole('button', { name: 'Control (applies to the next key)' }).tap();
+    await page.keyboard.type('u');
+    await page.keyboard.type('echo kept\n');
+    await waitForTerm(page, /^kept$/m);
+    expect(await termText(page)).not.toMatch(/^killed$/m);
+
+    // 120 columns on a 390 px phone: fitted to the width, with a zoom that fills the height.
+    const scale = (p: Page): Promise<number> =>
+      p.evaluate(() => new DOMMatrixReadOnly(getComputedStyle(document.querySelector('.stage-host')!).transform).a);
+    const fitted = await scale(page);
+    const zoom = page.getByRole('button', { name: 'Zoom' });
+    await zoom.tap();
+    expect(await zoom.getAttribute('aria-pressed')).toBe('true');
+    await expect.poll(() => scale(page)).toBeGreaterThan(fitted * 1.5);
+    expect(await page.evaluate(() => window.portholeProbe!.size())).toEqual({ cols: 120, rows: 30 });
+    await zoom.tap();
+    await expect.poll(() => scale(page)).toBeCloseTo(fitted, 3);
+
+    const view = await makeShare(ts, s.id, 'view');
+    const p2 = await phone.context.newPage();
+    await p2.goto(view.url);
+    await p2.waitForFunction(() => window.portholeProbe?.mode === 'view');
+    expect(await p2.locator('.keybar').count()).toBe(0);
+    expect(phone.errors).toEqual([]);
   });
 });
