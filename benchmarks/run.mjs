@@ -164,7 +164,15 @@ async function benchTarget(t, cfg, raw, sections) {
     } catch (e) {
       errors.push({ section: name, message: String(e?.message ?? e) });
       log(`  ${t.label} ${name} FAILED: ${e?.message ?? e}`);
-      if (!(await W.healthy(t).catch(() => false))) throw new Error(`${t.label} stopped answering after ${name}: ${t.stderrTail().slice(-500)}`);
+      if (!(await W.healthy(t).catch(() => false))) {
+        // A server that fell over in one section is restarted for the next: the others still
+        // deserve a figure, and the report names the section that broke it.
+        errors.push({ section: name, message: `${t.label} stopped answering; restarted for the next section` });
+        log(`  ${t.label} stopped answering after ${name}; restarting it`);
+        await t.stop();
+        await t.start();
+        log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+      }
     }
   };
   log(`${t.label}: starting`);

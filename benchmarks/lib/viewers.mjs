@@ -14,6 +14,8 @@ const WebSocket = require('ws');
 
 const nowMs = () => performance.timeOrigin + performance.now();
 const viewers = [];
+const EMPTY = Buffer.alloc(0);
+/** The marker being watched for, as bytes; null when not watching. */
 let marker = null;
 let watchTimer = null;
 
@@ -21,14 +23,23 @@ function send(msg) {
   process.send?.(msg);
 }
 
-function onOutput(v, text) {
-  v.bytes += text.length;
+/**
+ * Looks for the marker in raw bytes, never decoding them: with thousands of viewers the farm
+ * handles gigabytes, and it must not be the bottleneck of what it measures. `v.tail` keeps the
+ * last marker.length - 1 bytes (a copy, so no batch is kept alive) for a marker split in two.
+ */
+function onOutput(v, buf) {
+  v.bytes += buf.length;
   if (!marker || v.seenAt) return;
-  const s = v.tail + text;
-  if (s.includes(marker)) {
+  const keep = marker.length - 1;
+  const seam = v.tail.length ? Buffer.concat([v.tail, buf.subarray(0, keep)]) : null;
+  if (buf.indexOf(marker) !== -1 || (seam && seam.indexOf(marker) !== -1)) {
     v.seenAt = nowMs();
     checkAllSeen();
-  } else v.tail = s.slice(-marker.length);
+    return;
+  }
+  const joined = buf.length >= keep ? buf : Buffer.concat([v.tail, buf]);
+  v.tail = Buffer.from(joined.subarray(Math.max(0, joined.length - keep)));
 }
 
 function checkAllSeen() {
@@ -55,7 +66,7 @@ function report(ev) {
 
 function openWs(target) {
   return new Promise((resolve) => {
-    const v = { tail: '', seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
+    const v = { tail: EMPTY, seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
     const ws = new WebSocket(target.url, { perMessageDeflate: false, headers: target.headers ?? {} });
     v.ws = ws;
     let settled = false;
@@ -70,7 +81,7 @@ function openWs(target) {
     });
     ws.on('message', (data, isBinary) => {
       if (isBinary) {
-        onOutput(v, data.toString('latin1'));
+        onOutput(v, data);
         return;
       }
       const text = data.toString();
@@ -88,7 +99,7 @@ function openWs(target) {
 
 function openSse(target) {
   return new Promise((resolve) => {
-    const v = { tail: '', seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
+    const v = { tail: EMPTY, seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
     let settled = false;
     const done = (err) => {
       if (settled) return;
@@ -101,7 +112,6 @@ function openSse(target) {
         res.resume();
         return;
       }
-      res.setEncoding('latin1');
       res.on('data', (chunk) => {
         done();
         onOutput(v, chunk);
@@ -152,10 +162,10 @@ process.on('message', async (msg) => {
   try {
     if (msg.cmd === 'connect') await connect(msg);
     else if (msg.cmd === 'watch') {
-      marker = msg.marker;
+      marker = Buffer.from(msg.marker, 'latin1');
       for (const v of viewers) {
         v.seenAt = 0;
-        v.tail = '';
+        v.tail = EMPTY;
       }
       clearTimeout(watchTimer);
       watchTimer = setTimeout(() => marker && report('timeout'), msg.timeoutMs ?? 60_000);

@@ -51,6 +51,7 @@ export class SessionManager {
   private readonly pty: PtyPort;
   private readonly graceMs: number;
   private readonly screens: ScreenHost;
+  private listCache: Session[] | undefined;
   private closed = false;
 
   constructor(opts: SessionManagerOptions) {
@@ -100,8 +101,13 @@ export class SessionManager {
   }
 
   /** Newest first. */
+  /**
+   * Newest first. Kept between session events (every change that a client can see raises one;
+   * lastOutputAt at most once a second), so a dashboard polling a busy server costs no rebuild.
+   */
   list(): Session[] {
-    return [...this.sessions.values()].reverse().map((s) => s.info());
+    this.listCache ??= [...this.sessions.values()].reverse().map((s) => s.info());
+    return this.listCache;
   }
 
   rename(id: string, name: string): Session {
@@ -118,13 +124,14 @@ export class SessionManager {
     await s.end(this.graceMs);
     s.dispose();
     if (this.sessions.delete(id)) this.emit({ type: 'session.removed', sessionId: id });
+    this.listCache = undefined;
   }
 
   counts(): { running: number; exited: number } {
     let running = 0;
     let exited = 0;
     for (const s of this.sessions.values()) {
-      if (s.info().status === 'running') running++;
+      if (s.running) running++;
       else exited++;
     }
     return { running, exited };
@@ -155,6 +162,7 @@ export class SessionManager {
   }
 
   private emit(e: ServerEvent): void {
+    this.listCache = undefined;
     for (const l of [...this.listeners]) {
       try {
         l(e);

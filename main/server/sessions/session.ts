@@ -136,6 +136,11 @@ export class PtySession implements SessionHandle {
     this.proc.onExit((e) => void this.onExit(e));
   }
 
+  /** Cheaper than info().status: /health counts every session on each request. */
+  get running(): boolean {
+    return this.status === 'running';
+  }
+
   info(): Session {
     return {
       id: this.id,
