@@ -11,6 +11,7 @@
 //   --only=a,b         run only these targets: porthole, vibetunnel
 //   --sections=a,b     run only these sections: mem, api, lifecycle, flood, echo, latejoin, ws
 //   --out=DIR          where to write results (default benchmarks/results)
+//   --viewers=N,M      the viewer counts of the ws section (default 1000,5000; quick: 100)
 //   --no-build         skip `npm run build:main` (by default the suite measures the current sources)
 //   --cpu-prof         start porthole serve with --cpu-prof (profiles in benchmarks/results/profiles/)
 //   --no-report        write the JSON only
@@ -46,6 +47,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--only=')) a.only = arg.slice(7).split(',');
     else if (arg.startsWith('--sections=')) a.sections = arg.slice(11).split(',');
     else if (arg.startsWith('--out=')) a.out = path.resolve(arg.slice(6));
+    else if (arg.startsWith('--viewers=')) a.viewers = arg.slice(10).split(',').map(Number);
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(readHelp());
       process.exit(0);
@@ -58,7 +60,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--no-build] [--cpu-prof] [--no-report]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report]\n';
 }
 
 export function config(quick) {
@@ -200,7 +202,14 @@ async function benchTarget(t, cfg, raw, sections) {
       log(`  late join visible ${f['latejoin.visibleMs'].median} ms, full ${f['latejoin.fullMs'].median} ms`);
       return f;
     });
-    for (const n of cfg.wsViewers) await section('ws', () => W.wsLoad(t, n, cfg, log));
+    let floodTimedOut = false;
+    for (const n of cfg.wsViewers) {
+      await section('ws', async () => {
+        const f = await W.wsLoad(t, n, cfg, log, { skipFlood: floodTimedOut });
+        floodTimedOut ||= Boolean(f[`ws.n${n}.floodLastMs`]?.timedOut);
+        return f;
+      });
+    }
   } finally {
     await t.stop();
   }
@@ -210,6 +219,13 @@ async function benchTarget(t, cfg, raw, sections) {
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config(args.quick);
+  if (args.viewers) {
+    if (!args.viewers.every((n) => Number.isInteger(n) && n > 0)) {
+      process.stderr.write('bench: --viewers takes positive whole numbers, e.g. --viewers=1000,5000\n');
+      process.exit(2);
+    }
+    cfg.wsViewers = args.viewers;
+  }
   const outDir = args.out ?? path.join(HERE, 'results');
   mkdirSync(outDir, { recursive: true });
   const started = new Date();
