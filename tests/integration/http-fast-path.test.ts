@@ -46,5 +46,9 @@ describe('fast path', () => {
     expect((await ts.json<Session>(`/api/sessions/${s.id}/`)).status).toBe(200);
     const renamed = await ts.json<Session>(`/api/sessions/${s.id}`, { method: 'PATCH', body: { name: 'renamed' } });
     expect(renamed.body.name).toBe('renamed');
+    // The list and its JSON are reused between changes: a rename must still show at once.
+    expect((await ts.json<Session[]>('/api/sessions')).body[0].name).toBe('renamed');
+    await ts.json(`/api/sessions/${s.id}`, { method: 'PATCH', body: { name: 'again' } });
+    expect((await ts.json<Session[]>('/api/sessions')).body[0].name).toBe('again');
   });
 });

@@ -34,8 +34,16 @@ const SESSIONS = '/api/sessions';
 const ONE_SESSION = /^\/api\/sessions\/([^/?#]+)$/;
 
 export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
+  // The session list is one array until a session changes (SessionManager.list()): its JSON
+  // (~30 KB for 100 sessions) is made once per change, not once per poll.
+  let lastBody: unknown;
+  let lastText = '';
   const send = (req: IncomingMessage, res: ServerResponse, body: unknown): void => {
-    const text = JSON.stringify(body);
+    const text = body === lastBody ? lastText : JSON.stringify(body);
+    if (Array.isArray(body)) {
+      lastBody = body;
+      lastText = text;
+    }
     res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
     res.end(req.method === 'HEAD' ? undefined : text);
   };

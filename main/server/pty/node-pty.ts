@@ -106,16 +106,12 @@ class NodePtyProcess implements PtyProcess {
     this.resume();
     const start = Date.now();
     const check = (): void => {
+      this.releaseTimer = undefined;
       const now = Date.now();
-      if (now - this.lastDataAt >= RELEASE_QUIET_MS || now - start >= RELEASE_MAX_MS) {
-        this.releaseTimer = undefined;
-        this.closeSlave();
-      } else {
-        this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
-      }
+      if (now - this.lastDataAt >= RELEASE_QUIET_MS || now - start >= RELEASE_MAX_MS) this.closeSlave();
+      else this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
     };
-    if (start - this.lastDataAt >= RELEASE_QUIET_MS) this.closeSlave();
-    else this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
+    check();
   }
 
   private stopPausedWatch(): void {

@@ -100,7 +100,6 @@ export class SessionManager {
     return this.sessions.get(id);
   }
 
-  /** Newest first. */
   /**
    * Newest first. Kept between session events (every change that a client can see raises one;
    * lastOutputAt at most once a second), so a dashboard polling a busy server costs no rebuild.
@@ -124,7 +123,6 @@ export class SessionManager {
     await s.end(this.graceMs);
     s.dispose();
     if (this.sessions.delete(id)) this.emit({ type: 'session.removed', sessionId: id });
-    this.listCache = undefined;
   }
 
   counts(): { running: number; exited: number } {
