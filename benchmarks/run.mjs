@@ -242,6 +242,13 @@ async function main() {
     notes: [],
   };
   const want = (name) => !args.only || args.only.includes(name);
+  const stamp = started.toISOString().replace(/[:.]/g, '-');
+  const jsonPath = path.join(outDir, `bench-${args.quick ? 'quick-' : ''}${stamp}.json`);
+  // Saved after each target too: a long peer run that is interrupted keeps what it measured.
+  const save = () => {
+    result.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
+    writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+  };
 
   result.baselines = await baselines(cfg);
 
@@ -254,6 +261,7 @@ async function main() {
       const profDir = args.cpuProf ? path.join(outDir, 'profiles') : undefined;
       if (profDir) mkdirSync(profDir, { recursive: true });
       result.targets.porthole = await benchTarget(portholeTarget({ cpuProfDir: profDir }), cfg, result.baselines, args.sections);
+      save();
     } catch (e) {
       result.targets.porthole = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
       log(`porthole: ${e?.message ?? e}`);
@@ -280,10 +288,7 @@ async function main() {
     }
   }
 
-  result.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
-  const stamp = started.toISOString().replace(/[:.]/g, '-');
-  const jsonPath = path.join(outDir, `bench-${args.quick ? 'quick-' : ''}${stamp}.json`);
-  writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
+  save();
   log(`wrote ${path.relative(process.cwd(), jsonPath)}`);
   if (args.report) {
     // A quick pass never overwrites the full run's REPORT.md in the default folder.
