@@ -5,6 +5,7 @@ import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { endGroup } from '../../main/server/pty/process-group.js';
+import { SCREEN_WORKER_IDLE_MS } from '../../main/server/sessions/screen-host.js';
 import { processAlive, sleep, startServer } from '../helpers/server.js';
 
 const threads = (): number => readdirSync('/proc/self/task').length;
@@ -43,5 +44,20 @@ describe('ending a session right after creating it', () => {
     await sleep(200);
     // node-pty adds one waitpid thread per child; a worker per session would add one more each.
     expect(threads() - before).toBeLessThanOrEqual(6 + 2);
+  });
+
+  it('stops the screen worker once no session has a screen, and starts one again when needed', async () => {
+    const ts = await startServer();
+    const a = await ts.createSession({ command: ['cat'] });
+    await sleep(300);
+    const withWorker = threads();
+    await ts.server.sessions.remove(a.id);
+    await sleep(SCREEN_WORKER_IDLE_MS + 800);
+    // The worker's own thread and its V8 helpers are gone (node-pty's waitpid thread too).
+    expect(threads()).toBeLessThan(withWorker - 1);
+    const b = await ts.createSession({ command: ['sh', '-c', 'echo back; exec cat'] });
+    const snap = async () => (await ts.api(`/api/sessions/${b.id}/snapshot`)).text();
+    for (let i = 0; i < 50 && !(await snap()).includes('back'); i++) await sleep(50);
+    expect(await snap()).toContain('back');
   });
 });

@@ -1,6 +1,7 @@
 // The one worker thread that hosts every session's server-side screen (see screen-worker.ts).
-// Started with the first screen, so a server without sessions costs no thread; stopped by its
-// owner (SessionManager.closeAll) so nothing outlives the server. If the worker dies, every
+// Started with the first screen and stopped a moment after the last one closes, so a server
+// without sessions costs no thread; stopped by its owner (SessionManager.closeAll) so nothing
+// outlives the server. If the worker dies, every
 // screen falls back to live output only and the next screen opened starts a fresh worker.
 import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
@@ -8,6 +9,13 @@ import type { Logger } from '../log.js';
 import { screenWorkerSource, type FromScreenWorker, type ScreenWorkerData, type ToScreenWorker } from './screen-worker.js';
 
 const require = createRequire(import.meta.url);
+
+/**
+ * With no screen left, the worker is stopped after this long: its heap (a long flood's
+ * scrollback) goes back to the system at once, and a server without sessions costs no thread.
+ * A session created later starts a fresh worker (~40 ms, off the request's path).
+ */
+export const SCREEN_WORKER_IDLE_MS = 2000;
 
 /** What a screen gives the host: where its messages go, and what to do when the worker is lost. */
 export interface ScreenClient {
@@ -22,11 +30,13 @@ export class ScreenHost {
   private worker: Worker | undefined;
   private readonly clients = new Map<number, ScreenClient>();
   private nextId = 1;
+  private idleTimer: NodeJS.Timeout | undefined;
 
   constructor(private readonly logger: Logger) {}
 
   /** Registers a screen and returns its id; throws if the worker cannot start. */
   open(client: ScreenClient, cols: number, rows: number, scrollback: number): number {
+    this.stopIdleTimer();
     const w = this.ensureWorker();
     const s = this.nextId++;
     this.clients.set(s, client);
@@ -42,6 +52,15 @@ export class ScreenHost {
   close(s: number): void {
     if (!this.clients.delete(s)) return;
     this.worker?.postMessage({ t: 'close', s } satisfies ToScreenWorker);
+    if (this.clients.size === 0 && this.worker) {
+      this.idleTimer = setTimeout(() => {
+        this.idleTimer = undefined;
+        const w = this.worker;
+        this.worker = undefined;
+        void w?.terminate();
+      }, SCREEN_WORKER_IDLE_MS);
+      this.idleTimer.unref();
+    }
   }
 
   get size(): number {
@@ -50,9 +69,15 @@ export class ScreenHost {
 
   /** Stops the worker; screens still open are told they lost it. Idempotent. */
   async dispose(): Promise<void> {
+    this.stopIdleTimer();
     const w = this.worker;
     this.lose();
     if (w) await w.terminate();
+  }
+
+  private stopIdleTimer(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
   }
 
   private ensureWorker(): Worker {
