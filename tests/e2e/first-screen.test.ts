@@ -10,15 +10,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { resolve } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  e2eBrowserSuite,
   chromiumAvailable,
   e2eServer,
-  ensureRendererBuilt,
-  holdE2eLock,
   input,
-  launchBrowser,
-  LOCK_WAIT_MS,
   makeShare,
   newPage,
   ROOT,
@@ -30,9 +27,6 @@ const TARGET_MS = 300;
 const WARMUP = 2;
 const OPENS = 20;
 const OUT = resolve(ROOT, 'benchmarks/results');
-const closers: Array<() => Promise<void>> = [];
-let browser: Browser;
-let releaseLock: (() => Promise<void>) | undefined;
 
 /** Nearest-rank percentile of an ascending list. */
 function percentile(sorted: number[], p: number): number {
@@ -61,18 +55,7 @@ async function openOnce(context: BrowserContext, url: string): Promise<number> {
 }
 
 describe.skipIf(!chromiumAvailable())('first screen (e2e measurement)', () => {
-  beforeAll(async () => {
-    releaseLock = await holdE2eLock('exclusive');
-    ensureRendererBuilt();
-    browser = await launchBrowser();
-  }, LOCK_WAIT_MS);
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await releaseLock?.();
-  });
+  const e2e = e2eBrowserSuite('exclusive');
 
   it('measures opening a link to the first screen rendered (cold and warm) into benchmarks/results', async () => {
     const ts = await e2eServer();
@@ -84,7 +67,7 @@ describe.skipIf(!chromiumAvailable())('first screen (e2e measurement)', () => {
     // Cold: a new context per open (no HTTP cache, no storage), as a first-time visitor.
     const cold: number[] = [];
     for (let i = 0; i < WARMUP + OPENS; i++) {
-      const { context } = await newPage(browser);
+      const { context } = await newPage(e2e.browser);
       try {
         const ms = await openOnce(context, share.url);
         if (i >= WARMUP) cold.push(ms); // warm-ups: server JIT, browser process start-up
@@ -94,8 +77,8 @@ describe.skipIf(!chromiumAvailable())('first screen (e2e measurement)', () => {
     }
     // Warm: the same context reopening the link (assets from the HTTP cache).
     const warm: number[] = [];
-    const { context } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     for (let i = 0; i < WARMUP + OPENS; i++) {
       const ms = await openOnce(context, share.url);
       if (i >= WARMUP) warm.push(ms);
@@ -112,7 +95,7 @@ describe.skipIf(!chromiumAvailable())('first screen (e2e measurement)', () => {
       cold: { ...summary(cold), samplesMs: cold },
       warm: { ...summary(warm), samplesMs: warm },
       meetsTarget: { cold: summary(cold).p95 <= TARGET_MS, warm: summary(warm).p95 <= TARGET_MS },
-      environment: { chromium: browser.version(), node: process.version, cpus: cpus().length, loadavg: load, renderer: 'dist/renderer (vite build)' },
+      environment: { chromium: e2e.browser.version(), node: process.version, cpus: cpus().length, loadavg: load, renderer: 'dist/renderer (vite build)' },
       measuredAt: new Date().toISOString(),
     };
     mkdirSync(OUT, { recursive: true });

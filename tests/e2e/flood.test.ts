@@ -4,24 +4,18 @@
 // are checked, each alone in its browser as it would be on its own machine: a share-link viewer
 // and the owner's control panel.
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  e2eBrowserSuite,
   chromiumAvailable,
   e2eServer,
-  ensureRendererBuilt,
-  holdE2eLock,
   input,
-  launchBrowser,
-  LOCK_WAIT_MS,
   makeShare,
   newPage,
   snapshot,
 } from './harness.js';
 import type { TestServer } from '../helpers/server.js';
 
-const closers: Array<() => Promise<void>> = [];
-let browser: Browser;
-let releaseLock: (() => Promise<void>) | undefined;
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, cols: 120, rows: 40 };
 const FLOOD =
   "yes 'flood 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ !@#$%^&*()' | head -c 30000000; echo; echo FLOOD-$((1+1))-DONE\n";
@@ -50,25 +44,14 @@ async function waitForEnd(page: Page): Promise<void> {
 }
 
 describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {
-  beforeAll(async () => {
-    releaseLock = await holdE2eLock('shared');
-    ensureRendererBuilt();
-    browser = await launchBrowser();
-  }, LOCK_WAIT_MS);
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await releaseLock?.();
-  });
+  const e2e = e2eBrowserSuite('shared');
 
   it('a 30 MB flood leaves the viewer page answering within 1 s', async () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     const latencies = await floodAndWatch(ts, s.id, page);
@@ -85,8 +68,8 @@ describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {
     const ts = await e2eServer();
     await ts.createSession({ ...SHELL, name: 'idle' });
     const s = await ts.createSession({ ...SHELL, name: 'flood' });
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.server.ownerLink());
     await page.locator('.session-item', { hasText: 'flood' }).click();
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);

@@ -6,6 +6,7 @@ import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll } from 'vitest';
 import type { ServerOptions } from '../../main/server/server.js';
 import { startServer, type TestServer } from '../helpers/server.js';
 
@@ -143,4 +144,26 @@ declare global {
       dropSocket(): void;
     };
   }
+}
+
+/**
+ * The hooks every browser suite shares: the e2e lock, a built renderer, one Chromium, and what
+ * to close after each test. Call it inside describe(); tests read `.browser` once it has run.
+ */
+export function e2eBrowserSuite(mode: 'shared' | 'exclusive'): { readonly browser: Browser; readonly closers: Array<() => Promise<void>> } {
+  const suite: { browser: Browser; closers: Array<() => Promise<void>> } = { browser: undefined as unknown as Browser, closers: [] };
+  let release: (() => Promise<void>) | undefined;
+  beforeAll(async () => {
+    release = await holdE2eLock(mode);
+    ensureRendererBuilt();
+    suite.browser = await launchBrowser();
+  }, LOCK_WAIT_MS);
+  afterEach(async () => {
+    for (const c of suite.closers.splice(0).reverse()) await c().catch(() => undefined);
+  });
+  afterAll(async () => {
+    await suite.browser?.close();
+    await release?.();
+  });
+  return suite;
 }

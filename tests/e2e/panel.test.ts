@@ -1,42 +1,24 @@
 // The control panel in Chromium against a real server: password and owner-link login, the
 // clear error screens, and a session created, typed into and shown from the page.
-import type { Browser } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  e2eBrowserSuite,
   chromiumAvailable,
   e2eServer,
-  ensureRendererBuilt,
-  holdE2eLock,
-  launchBrowser,
-  LOCK_WAIT_MS,
   newPage,
   PASSWORD,
   snapshot,
   waitForTerm,
 } from './harness.js';
 
-const closers: Array<() => Promise<void>> = [];
-let browser: Browser;
-let releaseLock: (() => Promise<void>) | undefined;
 
 describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
-  beforeAll(async () => {
-    releaseLock = await holdE2eLock('shared');
-    ensureRendererBuilt();
-    browser = await launchBrowser();
-  }, LOCK_WAIT_MS);
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await releaseLock?.();
-  });
+  const e2e = e2eBrowserSuite('shared');
 
   it('logs in with the password form, after a wrong password says so', async () => {
     const ts = await e2eServer();
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.url + '/');
     await page.locator('#login-password').fill('wrong password');
     await page.getByRole('button', { name: 'Sign in' }).click();
@@ -50,8 +32,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
 
   it('logs in with the owner link and clears the token from the address bar', async () => {
     const ts = await e2eServer();
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.server.ownerLink());
     await page.getByRole('button', { name: '+ New session' }).first().waitFor();
     expect(page.url()).toBe(ts.url + '/');
@@ -62,8 +44,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
 
   it('an owner link pasted into a tab showing the login form signs in (only the fragment changes)', async () => {
     const ts = await e2eServer();
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.url + '/');
     await page.locator('#login-password').waitFor();
     // Same path, new fragment: the browser loads nothing, the page must notice by itself.
@@ -75,8 +57,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
 
   it('shows the wait from Retry-After after too many failed logins', async () => {
     const ts = await e2eServer();
-    const { context, page } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.url + '/');
     for (let i = 0; i < 6; i++) {
       await page.locator('#login-password').fill(`nope ${i}`);
@@ -89,8 +71,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
 
   it('says the login expired when the stored token is no longer valid', async () => {
     const ts = await e2eServer();
-    const { context, page } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     const { token } = ts.server.mintOwnerToken(1);
     await new Promise((r) => setTimeout(r, 2100));
     await page.goto(`${ts.url}/#token=${token}`);
@@ -100,8 +82,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
 
   it('creates a session from the form, types into it and shows the output', async () => {
     const ts = await e2eServer();
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.server.ownerLink());
     await page.getByRole('button', { name: '+ New session' }).first().click();
     await page.locator('#new-command').fill("bash --norc --noprofile -i");
@@ -127,8 +109,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
   it('share dialog: creates a link with copy and QR, lists it, revokes it', async () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ command: ['bash', '--norc', '--noprofile', '-i'], name: 'to share' });
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: ts.url });
     await page.goto(ts.server.ownerLink());
     await page.locator('.session-item', { hasText: 'to share' }).click();
@@ -162,8 +144,8 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, name: 'recorded' });
     await ts.api(`/api/sessions/${s.id}/input`, { body: { data: 'echo recorded-$((3*3))\n' } });
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(ts.server.ownerLink());
     await page.locator('.session-item', { hasText: 'recorded' }).click();
     await waitForTerm(page, 'recorded-9');

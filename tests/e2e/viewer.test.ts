@@ -4,16 +4,13 @@
 // viewers never resize the session, and a phone gets a key bar and a zoom. (The time to the
 // first screen is measured in first-screen.test.ts.)
 import type { Browser, Page } from 'playwright-core';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  e2eBrowserSuite,
   chromiumAvailable,
   count,
   e2eServer,
-  ensureRendererBuilt,
-  holdE2eLock,
   input,
-  launchBrowser,
-  LOCK_WAIT_MS,
   makeShare,
   newPage,
   PASSWORD,
@@ -22,31 +19,17 @@ import {
   waitForTerm,
 } from './harness.js';
 
-const closers: Array<() => Promise<void>> = [];
-let browser: Browser;
-let releaseLock: (() => Promise<void>) | undefined;
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, cols: 100, rows: 30 };
 
 describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
-  beforeAll(async () => {
-    releaseLock = await holdE2eLock('shared');
-    ensureRendererBuilt();
-    browser = await launchBrowser();
-  }, LOCK_WAIT_MS);
-  afterEach(async () => {
-    for (const c of closers.splice(0).reverse()) await c().catch(() => undefined);
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await releaseLock?.();
-  });
+  const e2e = e2eBrowserSuite('shared');
 
   it('owner in the panel, a view link and a control link each in their own browser context', async () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'pair' });
     // The owner signs in with the password in the first context and types in the panel.
-    const owner = await newPage(browser);
-    closers.push(() => owner.context.close());
+    const owner = await newPage(e2e.browser);
+    e2e.closers.push(() => owner.context.close());
     await owner.page.goto(ts.url + '/');
     await owner.page.locator('#login-password').fill(PASSWORD);
     await owner.page.locator('#login-password').press('Enter');
@@ -59,8 +42,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
 
     // A second context with the view link sees it, at the owner's size, and cannot type.
     const view = await makeShare(ts, s.id, 'view');
-    const viewer = await newPage(browser, { viewport: { width: 800, height: 600 } });
-    closers.push(() => viewer.context.close());
+    const viewer = await newPage(e2e.browser, { viewport: { width: 800, height: 600 } });
+    e2e.closers.push(() => viewer.context.close());
     await viewer.page.goto(view.url);
     await waitForTerm(viewer.page, 'owner-21');
     expect(await viewer.page.evaluate(() => window.portholeProbe!.size())).toEqual(ownerSize);
@@ -69,8 +52,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
 
     // A third context with a control link types; the owner and the viewer both see it.
     const control = await makeShare(ts, s.id, 'control');
-    const typist = await newPage(browser);
-    closers.push(() => typist.context.close());
+    const typist = await newPage(e2e.browser);
+    e2e.closers.push(() => typist.context.close());
     await typist.page.goto(control.url);
     await typist.page.waitForFunction(() => window.portholeProbe?.mode === 'control');
     await typist.page.locator('.stage').click();
@@ -90,8 +73,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const s = await ts.createSession(SHELL);
     await input(ts, s.id, 'echo view-$((40+2))\n');
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(browser, { viewport: { width: 700, height: 500 } });
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser, { viewport: { width: 700, height: 500 } });
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await waitForTerm(page, 'view-42');
     expect(page.url()).toBe(`${ts.url}/s/${s.id}`);
@@ -116,8 +99,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'control');
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await page.waitForFunction(() => window.portholeProbe?.mode === 'control');
     expect(await page.locator('.badge').textContent()).toContain('your typing goes to the terminal');
@@ -132,8 +115,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     const t0 = Date.now();
@@ -148,8 +131,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view', 1);
-    const { context, page } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await page.locator('[data-screen=expired]').waitFor({ timeout: 5000 });
     const other = await makeShare(ts, s.id, 'view');
@@ -163,8 +146,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     await input(ts, s.id, 'exit 3\n');
@@ -177,8 +160,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const s = await ts.createSession(SHELL);
     for (let i = 0; i < 5; i++) await input(ts, s.id, `echo line-${i}-$((i*0+${i}))\n`);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(browser);
-    closers.push(() => context.close());
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
     await page.goto(share.url);
     await waitForTerm(page, 'line-4-4');
     expect(count(await termText(page), 'line-4-4')).toBe(1);
@@ -195,8 +178,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, cols: 120, rows: 30 });
     const control = await makeShare(ts, s.id, 'control');
-    const phone = await newPage(browser, { viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
-    closers.push(() => phone.context.close());
+    const phone = await newPage(e2e.browser, { viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
+    e2e.closers.push(() => phone.context.close());
     const page = phone.page;
     await page.goto(control.url);
     await page.waitForFunction(() => window.portholeProbe?.mode === 'control');
