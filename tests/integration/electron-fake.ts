@@ -2,6 +2,7 @@
 // runs under Node (vi.mock('electron')) where real Electron cannot: it records what the app
 // asks of Electron (windows, dialogs, tray menus, IPC handlers) and lets a test play the user.
 import { EventEmitter } from 'node:events';
+import { createServer, type Server } from 'node:net';
 
 type Listener = (...args: unknown[]) => unknown;
 
@@ -223,4 +224,27 @@ export function trayItem(path: Array<string | RegExp>): MenuItemLike | undefined
     items = found.submenu ?? [];
   }
   return found;
+}
+
+/**
+ * Takes `port` on 127.0.0.1 so the app under test meets a busy preferred port (and never a
+ * developer's own Porthole there); null when something else already holds it, which is as good.
+ */
+export async function holdPort(port: number): Promise<{ release(): Promise<void> }> {
+  const server: Server = createServer();
+  const held = await new Promise<boolean>((resolve) => {
+    server.once('error', () => resolve(false));
+    server.listen(port, '127.0.0.1', () => resolve(true));
+  });
+  return { release: () => new Promise<void>((r) => (held ? server.close(() => r()) : r())) };
+}
+
+/** Whether a process exists (signal 0), synchronously, for polling loops. */
+export function pidAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
 }

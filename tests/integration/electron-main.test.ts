@@ -3,19 +3,18 @@
 // navigation lock-down, IPC gate with a real owner token, tray menu actions on a real session,
 // and the ask-then-shutdown quit. Real Electron cannot run on the development machines.
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SHUTDOWN_SIGNALS } from '../../main/electron/quit-policy.js';
-import { answers, app, FakeWebContents, fireReady, recorded, trayItem } from './electron-fake.js';
+import { answers, app, FakeWebContents, fireReady, holdPort, pidAlive, recorded, trayItem } from './electron-fake.js';
 
 vi.mock('electron', async () => (await import('./electron-fake.js')).electron);
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 const PREFERRED = 4022;
 let userData = '';
-let holder: net.Server | null = null;
+let holder: { release(): Promise<void> } | undefined;
 let appUrl = '';
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
@@ -34,14 +33,6 @@ function invoke(channel: string, senderUrl: string | null, ...args: unknown[]): 
   return Promise.resolve().then(() => h({ senderFrame: senderUrl === null ? null : { url: senderUrl } }, ...args));
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   process.env.PORTHOLE_LOG_LEVEL ??= 'error';
@@ -49,14 +40,7 @@ beforeAll(async () => {
   app.appPath = ROOT;
   app.userData = userData;
   // Make sure 4022 is taken (by us, unless something else already has it): the dialog path.
-  holder = net.createServer();
-  await new Promise<void>((resolve) => {
-    holder!.once('error', () => {
-      holder = null;
-      resolve();
-    });
-    holder!.listen(PREFERRED, '127.0.0.1', () => resolve());
-  });
+  holder = await holdPort(PREFERRED);
   await import('../../main/electron/main.js');
   fireReady();
   const win = await until('the window', () => recorded.windows[0], 15_000);
@@ -67,7 +51,7 @@ afterAll(async () => {
   // The signal handlers main.ts installed would outlive the test in this worker process.
   for (const sig of SHUTDOWN_SIGNALS) process.removeAllListeners(sig);
   if (!recorded.quitted) app.quit();
-  await new Promise<void>((r) => (holder ? holder.close(() => r()) : r()));
+  await holder?.release();
   rmSync(userData, { recursive: true, force: true });
 });
 
@@ -172,13 +156,13 @@ describe('desktop main process (glue, stand-in Electron, real server)', () => {
     await until('the question', () => recorded.boxes.find((b) => /session is running\. Quit Porthole\?$/.test(b.message)));
     await new Promise((r) => setTimeout(r, 100));
     expect(recorded.quitted).toBe(false);
-    expect(alive(session!.pid)).toBe(true);
+    expect(pidAlive(session!.pid)).toBe(true);
 
     answers.push(() => 0); // Quit
     app.quit();
     await until('the app to quit', () => recorded.quitted, 10_000);
     expect(recorded.trays.at(-1)!.destroyed).toBe(true);
-    await until('the shell to end', () => !alive(session!.pid), 5000);
+    await until('the shell to end', () => !pidAlive(session!.pid), 5000);
     await expect(fetch(`${appUrl}/health`)).rejects.toThrow();
   });
 });

@@ -2,18 +2,17 @@
 // runs the contract's shutdown without asking, even with a session running: the real
 // main/electron/main.ts with the stand-in Electron (electron-fake.ts) and a real Server.
 import { mkdtempSync, rmSync } from 'node:fs';
-import net from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SHUTDOWN_SIGNALS } from '../../main/electron/quit-policy.js';
-import { app, fireReady, recorded, trayItem } from './electron-fake.js';
+import { app, fireReady, holdPort, pidAlive, recorded, trayItem } from './electron-fake.js';
 
 vi.mock('electron', async () => (await import('./electron-fake.js')).electron);
 
 const ROOT = path.resolve(import.meta.dirname, '../..');
 let userData = '';
-let holder: net.Server | null = null;
+let holder: { release(): Promise<void> } | undefined;
 
 async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
   const end = Date.now() + ms;
@@ -25,14 +24,6 @@ async function until<T>(what: string, fn: () => T | undefined | null | false, ms
   }
 }
 
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 beforeAll(async () => {
   process.env.PORTHOLE_LOG_LEVEL ??= 'error';
@@ -41,14 +32,7 @@ beforeAll(async () => {
   app.userData = userData;
   // Keep the app off 4022 (a developer's own Porthole may be there): take it if it is free,
   // so the app moves to the port its dialog offers (the stand-in presses the default button).
-  holder = net.createServer();
-  await new Promise<void>((resolve) => {
-    holder!.once('error', () => {
-      holder = null;
-      resolve();
-    });
-    holder!.listen(4022, '127.0.0.1', () => resolve());
-  });
+  holder = await holdPort(4022);
   await import('../../main/electron/main.js');
   fireReady();
   await until('the window', () => recorded.windows[0], 15_000);
@@ -58,7 +42,7 @@ afterAll(async () => {
   // The handlers main.ts installed would outlive the test in this worker process.
   for (const sig of SHUTDOWN_SIGNALS) process.removeAllListeners(sig);
   if (!recorded.quitted) app.quit();
-  await new Promise<void>((r) => (holder ? holder.close(() => r()) : r()));
+  await holder?.release();
   rmSync(userData, { recursive: true, force: true });
 });
 
@@ -81,7 +65,7 @@ describe('desktop main process: signals', () => {
     process.emit('SIGTERM', 'SIGTERM');
     await until('the app to quit', () => recorded.quitted, 10_000);
     expect(recorded.boxes.slice(boxesBefore).map((b) => b.message)).toEqual([]);
-    await until('the shell to end', () => !alive(session!.pid), 5000);
+    await until('the shell to end', () => !pidAlive(session!.pid), 5000);
     await expect(fetch(`${url}/health`)).rejects.toThrow();
   });
 });
