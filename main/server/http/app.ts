@@ -3,10 +3,10 @@
 // the SSE hub, which the Server closes.
 import express, { type Express, type RequestHandler } from 'express';
 import { JSON_BODY_MAX_BYTES } from '../../../common/flow.js';
-import type { HealthResponse } from '../../../common/protocol.js';
 import type { ApiContext } from './context.js';
 import { authenticate, principalOf } from './authenticate.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
+import { healthResponse } from './fast-path.js';
 import { requireOwner } from './principal.js';
 import { applySecurityHeaders } from './security.js';
 import { SseHub } from './sse.js';
@@ -47,13 +47,7 @@ export function createApp(ctx: ApiContext): HttpApp {
 
   // Also answered by the fast path; kept here so an express-only embedding still works.
   app.get('/health', (_req, res) => {
-    const body: HealthResponse = {
-      status: 'ok',
-      version: ctx.version,
-      uptimeSeconds: Math.floor((Date.now() - ctx.startedAt) / 1000),
-      sessions: ctx.sessions.counts(),
-    };
-    res.set('Cache-Control', 'no-store').json(body);
+    res.set('Cache-Control', 'no-store').json(healthResponse(ctx.version, ctx.startedAt, ctx.sessions.counts()));
   });
 
   app.use(authRoutes(ctx));

@@ -52,13 +52,18 @@ export function writeError(res: ServerResponse | Response, err: PortholeError): 
   res.end(body);
 }
 
-/** Express's final error handler: logs each rejection once (no bodies, no tokens). */
+/** Logs one rejected request once (no bodies, no tokens): 5xx with the fault, 4xx with the reason. */
+export function logRejection(logger: Logger, req: { method?: string; path: string; ip?: string }, err: unknown, perr: PortholeError): void {
+  const fields = { method: req.method, path: req.path, status: perr.status, code: perr.code, ip: req.ip };
+  if (perr.status >= 500) logger.error('request failed', { ...fields, error: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
+  else logger.info('request rejected', { ...fields, reason: perr.message });
+}
+
+/** Express's final error handler: logs each rejection once and answers with its code. */
 export function errorMiddleware(logger: Logger): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const perr = toPortholeError(err);
-    const fields = { method: req.method, path: req.path, status: perr.status, code: perr.code, ip: req.socket.remoteAddress };
-    if (perr.status >= 500) logger.error('request failed', { ...fields, error: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
-    else logger.info('request rejected', { ...fields, reason: perr.message });
+    logRejection(logger, { method: req.method, path: req.path, ip: req.socket.remoteAddress }, err, perr);
     // details are only shown for validation errors (they name fields, never values).
     writeError(res, perr);
   };

@@ -7,7 +7,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { PortholeError } from '../../../common/errors.js';
 import type { HealthResponse, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
-import { toPortholeError, writeError } from './errors.js';
+import { logRejection, toPortholeError, writeError } from './errors.js';
 import { requireOwner, requireRead, type Authenticator } from './principal.js';
 import { SECURITY_HEADERS } from './security.js';
 import { parseId } from './validate.js';
@@ -33,26 +33,33 @@ const JSON_HEADERS: Record<string, string> = {
 const SESSIONS = '/api/sessions';
 const ONE_SESSION = /^\/api\/sessions\/([^/?#]+)$/;
 
+/** The /health body; express's own /health route (for embeddings without this path) uses it too. */
+export function healthResponse(version: string, startedAt: number, sessions: HealthResponse['sessions']): HealthResponse {
+  return { status: 'ok', version, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), sessions };
+}
+
 export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   // The session list is one array until a session changes (SessionManager.list()): its JSON
   // (~30 KB for 100 sessions) is made once per change, not once per poll.
-  let lastBody: unknown;
-  let lastText = '';
-  const send = (req: IncomingMessage, res: ServerResponse, body: unknown): void => {
-    const text = body === lastBody ? lastText : JSON.stringify(body);
-    if (Array.isArray(body)) {
-      lastBody = body;
-      lastText = text;
+  let listed: Session[] | undefined;
+  let listedJson = '';
+  const listJson = (): string => {
+    const list = deps.sessions.list();
+    if (list !== listed) {
+      listed = list;
+      listedJson = JSON.stringify(list);
     }
-    res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
-    res.end(req.method === 'HEAD' ? undefined : text);
+    return listedJson;
   };
-  const answer = (req: IncomingMessage, res: ServerResponse, body: () => unknown): true => {
+  /** `json` makes the body's JSON text; whatever it throws becomes the error answer. */
+  const answer = (req: IncomingMessage, res: ServerResponse, json: () => string): true => {
     try {
-      send(req, res, body());
+      const text = json();
+      res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
+      res.end(req.method === 'HEAD' ? undefined : text);
     } catch (err) {
       const perr = toPortholeError(err);
-      deps.logger.info('request rejected', { method: req.method, path: req.url, status: perr.status, code: perr.code, ip: req.socket.remoteAddress });
+      logRejection(deps.logger, { method: req.method, path: req.url ?? '', ip: req.socket.remoteAddress }, err, perr);
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       writeError(res, perr);
     }
@@ -63,17 +70,12 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
     if (url === '/health') {
-      return answer(req, res, (): HealthResponse => ({
-        status: 'ok',
-        version: deps.version,
-        uptimeSeconds: Math.floor((Date.now() - deps.startedAt) / 1000),
-        sessions: deps.sessions.counts(),
-      }));
+      return answer(req, res, () => JSON.stringify(healthResponse(deps.version, deps.startedAt, deps.sessions.counts())));
     }
     if (url === SESSIONS) {
       return answer(req, res, () => {
         requireOwner(deps.auth.fromHeader(req.headers.authorization));
-        return deps.sessions.list();
+        return listJson();
       });
     }
     const m = ONE_SESSION.exec(url);
@@ -83,7 +85,7 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
         requireRead(deps.auth.fromHeader(req.headers.authorization), m[1]);
         const handle = deps.sessions.get(parseId(m[1], 'session_not_found'));
         if (!handle) throw new PortholeError('session_not_found');
-        return handle.info();
+        return JSON.stringify(handle.info());
       });
     }
     return false;

@@ -14,10 +14,6 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-export function groupAlive(pgid: number): boolean {
-  return signalGroup(pgid, 0);
-}
-
 /**
  * A child ended right after spawn() returned may not have called setsid() yet: its group does
  * not exist, but the child does. Signal the process itself then, or it outlives its session.
