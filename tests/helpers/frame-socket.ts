@@ -4,7 +4,7 @@
 import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { WsServerMessage } from '../../common/protocol.js';
-import type { TestServer } from './server.js';
+import { WaitingSocket, type TestServer } from './server.js';
 import type { Frame } from './terminal.js';
 
 const open = new Set<WebSocket>();
@@ -14,15 +14,14 @@ afterEach(() => {
   open.clear();
 });
 
-export class FrameSocket {
+export class FrameSocket extends WaitingSocket {
   readonly frames: Frame[] = [];
   binaryBytes = 0;
-  closeInfo: { code: number; reason: string } | undefined;
   readonly opened: Promise<void>;
   readonly closed: Promise<{ code: number; reason: string }>;
-  private waiters: Array<() => void> = [];
 
   constructor(readonly ws: WebSocket) {
+    super();
     this.opened = new Promise((resolve, reject) => {
       ws.once('open', () => resolve());
       ws.once('error', reject);
@@ -53,28 +52,6 @@ export class FrameSocket {
     return this.frames.flatMap((f) => (f.kind === 'text' ? [f.msg] : []));
   }
 
-  /** Resolves once `check` holds (re-checked on each frame); rejects on close or timeout. */
-  waitFor<T>(check: () => T | undefined | false, what: string, timeoutMs = 5000): Promise<T> {
-    return new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), timeoutMs);
-      const test = (): void => {
-        const v = check();
-        if (v) {
-          clearTimeout(timer);
-          resolve(v);
-        } else if (this.closeInfo) {
-          clearTimeout(timer);
-          reject(new Error(`socket closed (${this.closeInfo.code}) while waiting for ${what}`));
-        } else this.waiters.push(test);
-      };
-      test();
-    });
-  }
-
-  waitForText<K extends WsServerMessage['type']>(type: K, timeoutMs?: number): Promise<Extract<WsServerMessage, { type: K }>> {
-    return this.waitFor(() => this.texts.find((m) => m.type === type) as Extract<WsServerMessage, { type: K }> | undefined, `"${type}"`, timeoutMs);
-  }
-
   /** Binary output containing `needle` at or after frame `fromFrame`; scans each frame once. */
   waitForOutput(needle: string, timeoutMs?: number, fromFrame = 0): Promise<true> {
     let scanned = fromFrame;
@@ -95,9 +72,6 @@ export class FrameSocket {
     this.ws.send(JSON.stringify(msg));
   }
 
-  private wake(): void {
-    for (const w of this.waiters.splice(0)) w();
-  }
 }
 
 /** Opens a viewer socket; with `auth: false` the caller authenticates (attaches) it later. */

@@ -91,41 +91,13 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
 }
 
 /** A ws client that keeps every frame it receives and can wait for one. */
-export class TestSocket {
-  readonly texts: WsServerMessage[] = [];
-  private output = Buffer.alloc(0);
-  readonly closed: Promise<{ code: number; reason: string; at: number }>;
-  readonly opened: Promise<void>;
-  private waiters: Array<() => void> = [];
+/** What every recording test socket shares: waiting, re-checked on each frame, for a condition. */
+export abstract class WaitingSocket {
+  abstract readonly texts: WsServerMessage[];
   closeInfo: { code: number; reason: string } | undefined;
+  private waiters: Array<() => void> = [];
 
-  constructor(readonly ws: WebSocket) {
-    this.opened = new Promise((resolve, reject) => {
-      ws.once('open', () => resolve());
-      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
-      ws.once('error', reject);
-    });
-    this.opened.catch(() => {});
-    this.closed = new Promise((resolve) => {
-      ws.on('close', (code, reason) => {
-        this.closeInfo = { code, reason: reason.toString() };
-        resolve({ code, reason: reason.toString(), at: Date.now() });
-        this.wake();
-      });
-    });
-    ws.on('error', () => {});
-    ws.on('message', (data, isBinary) => {
-      if (isBinary) this.output = Buffer.concat([this.output, data as Buffer]);
-      else this.texts.push(JSON.parse((data as Buffer).toString()) as WsServerMessage);
-      this.wake();
-    });
-  }
-
-  get outputText(): string {
-    return this.output.toString('utf8');
-  }
-
-  private wake(): void {
+  protected wake(): void {
     for (const w of this.waiters.splice(0)) w();
   }
 
@@ -149,6 +121,40 @@ export class TestSocket {
 
   waitForText<K extends WsServerMessage['type']>(type: K, timeoutMs?: number): Promise<Extract<WsServerMessage, { type: K }>> {
     return this.waitFor(() => this.texts.find((m) => m.type === type) as Extract<WsServerMessage, { type: K }> | undefined, `"${type}"`, timeoutMs);
+  }
+}
+
+export class TestSocket extends WaitingSocket {
+  readonly texts: WsServerMessage[] = [];
+  private output = Buffer.alloc(0);
+  readonly closed: Promise<{ code: number; reason: string; at: number }>;
+  readonly opened: Promise<void>;
+
+  constructor(readonly ws: WebSocket) {
+    super();
+    this.opened = new Promise((resolve, reject) => {
+      ws.once('open', () => resolve());
+      ws.once('unexpected-response', (_req, res) => reject(Object.assign(new Error(`HTTP ${res.statusCode}`), { status: res.statusCode })));
+      ws.once('error', reject);
+    });
+    this.opened.catch(() => {});
+    this.closed = new Promise((resolve) => {
+      ws.on('close', (code, reason) => {
+        this.closeInfo = { code, reason: reason.toString() };
+        resolve({ code, reason: reason.toString(), at: Date.now() });
+        this.wake();
+      });
+    });
+    ws.on('error', () => {});
+    ws.on('message', (data, isBinary) => {
+      if (isBinary) this.output = Buffer.concat([this.output, data as Buffer]);
+      else this.texts.push(JSON.parse((data as Buffer).toString()) as WsServerMessage);
+      this.wake();
+    });
+  }
+
+  get outputText(): string {
+    return this.output.toString('utf8');
   }
 
   waitForOutput(needle: string, timeoutMs?: number): Promise<true> {
