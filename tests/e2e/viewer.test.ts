@@ -3,7 +3,7 @@
 // shows the revoked screen within 2 s, a dropped socket reconnects without duplicated lines,
 // viewers never resize the session, and a phone gets a key bar and a zoom. (The time to the
 // first screen is measured in first-screen.test.ts.)
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
   e2eBrowserSuite,
