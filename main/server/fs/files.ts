@@ -33,6 +33,7 @@ export function fsError(err: unknown, what: string): PortholeError | unknown {
   if (code === 'EACCES' || code === 'EPERM') return new PortholeError('forbidden', `${what} is not readable by the server's user`);
   if (code === 'EEXIST') return new PortholeError('conflict', `${what} already exists`);
   if (code === 'EISDIR') return new PortholeError('validation_failed', `${what} is a directory`);
+  if (code === 'ENAMETOOLONG') return new PortholeError('validation_failed', `${what}: the name is too long`);
   return err;
 }
 
@@ -114,7 +115,7 @@ export async function openFile(file: string): Promise<OpenedFile> {
 
 /** A file name, not a path: no separators, no `.`/`..`, no NUL. */
 export function validFileName(name: string): string {
-  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name) || name.length > 255) {
+  if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name) || Buffer.byteLength(name) > 255) {
     throw new PortholeError('validation_failed', `Not a valid file name: ${JSON.stringify(name)}`);
   }
   return name;
@@ -139,7 +140,8 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
     const exists = await lstat(target).then(() => true, () => false);
     if (exists) throw new PortholeError('conflict', `${target} already exists (add &overwrite=1 to replace it)`);
   }
-  const tmp = path.join(dir, `.${name}.${newId()}.porthole-upload`);
+  // Short and fixed-length, so any name the target may have (255 bytes) fits the temp name too.
+  const tmp = path.join(dir, `.porthole-upload.${newId()}`);
   let size = 0;
   try {
     const handle = await open(tmp, 'wx', 0o644);

@@ -17,10 +17,15 @@ function hasRetryAfter(details: unknown): details is RetryDetails {
   return typeof details === 'object' && details !== null && typeof (details as RetryDetails).retryAfterSeconds === 'number';
 }
 
+/** The message of a 400 for a path the server cannot percent-decode. */
+export const MALFORMED_URL = 'The request path has malformed percent-encoding';
+
 /** Map anything thrown to a PortholeError; unknown faults become `internal`. */
 export function toPortholeError(err: unknown): PortholeError {
   if (err instanceof PortholeError) return err;
   if (err instanceof ZodError) return zodToPortholeError(err);
+  // The router's decodeURIComponent of a path parameter (`/s/%zz`): the client's mistake.
+  if (err instanceof URIError) return new PortholeError('validation_failed', MALFORMED_URL);
   if (typeof err === 'object' && err !== null) {
     const e = err as { type?: unknown; status?: unknown };
     // body-parser's stable error types.

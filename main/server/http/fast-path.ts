@@ -82,8 +82,10 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
     if (m) {
       return answer(req, res, () => {
         // Access first, then lookup: a share of another session is 403, as on the express route.
-        requireRead(deps.auth.fromHeader(req.headers.authorization), m[1]);
-        const handle = deps.sessions.get(parseId(m[1], 'session_not_found'));
+        // Decoded as express decodes a param: `%41…` names the same session, `%zz` is a 400.
+        const id = decodeURIComponent(m[1]);
+        requireRead(deps.auth.fromHeader(req.headers.authorization), id);
+        const handle = deps.sessions.get(parseId(id, 'session_not_found'));
         if (!handle) throw new PortholeError('session_not_found');
         return JSON.stringify(handle.info());
       });

@@ -56,7 +56,7 @@ export class WsGateway {
     try {
       sessionId = decodeURIComponent(m[1]);
     } catch {
-      return reject('not_found');
+      return reject('validation_failed');
     }
     this.wss.handleUpgrade(req, socket, head, (ws) => {
       const conn = new Connection(
@@ -99,7 +99,7 @@ function pathOnly(url: string | undefined): string {
   return q === -1 ? u : u.slice(0, q);
 }
 
-const REASONS: Record<number, string> = { 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
 
 /** Answer a refused upgrade with a plain HTTP response and drop the socket. */
 function rejectHandshake(socket: Duplex, status: number, code: ErrorCode): void {
