@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   cwd_not_found: { status: 400, message: 'The working directory does not exist' },
   command_not_found: { status: 400, message: 'The command cannot be started' },
   path_not_absolute: { status: 400, message: 'The path must be absolute' },
+  invalid_message: { status: 400, message: 'Unknown or malformed message' },
   // 401
   unauthorized: { status: 401, message: 'A valid token is required' },
   invalid_token: { status: 401, message: 'The token is malformed or its signature is wrong' },
@@ -18,20 +19,25 @@ export const ERROR_CODES = {
   forbidden: { status: 403, message: 'This token may not do that' },
   read_only: { status: 403, message: 'This link is view-only' },
   origin_not_allowed: { status: 403, message: 'This origin may not connect' },
+  session_running: { status: 403, message: 'The recording opens to a share link once the session has ended' },
   // 404
   not_found: { status: 404, message: 'Not found' },
   session_not_found: { status: 404, message: 'No such session' },
   share_not_found: { status: 404, message: 'No such share' },
+  request_not_found: { status: 404, message: 'No such pending control request' },
   // 409
   conflict: { status: 409, message: 'The resource already exists' },
   session_exited: { status: 409, message: 'The session has exited' },
+  not_needed: { status: 409, message: 'This socket may already type' },
+  request_pending: { status: 409, message: 'A control request from this socket is already pending' },
   // 413
   payload_too_large: { status: 413, message: 'The request body is too large' },
   // 429
   rate_limited: { status: 429, message: 'Too many attempts; try again later' },
+  link_full: { status: 429, message: 'This link has as many viewers as it allows', close: 4429 },
   // 500
   internal: { status: 500, message: 'Internal server error' },
-} as const;
+} as const satisfies Record<string, { status: number; message: string; close?: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
@@ -44,6 +50,7 @@ export const CLOSE = {
   unauthenticated: 4401,
   forbidden: 4403,
   noSession: 4404,
+  linkFull: 4429, // a share link's maxViewers sockets are open (contract section 8)
 } as const;
 
 export type CloseCode = (typeof CLOSE)[keyof typeof CLOSE];
@@ -76,7 +83,9 @@ export function httpStatusOf(code: ErrorCode): number {
 
 /** The close code a socket gets when an error of this code ends it. */
 export function closeCodeOf(code: ErrorCode): CloseCode {
-  switch (ERROR_CODES[code].status) {
+  const entry: { status: number; close?: number } = ERROR_CODES[code];
+  if (entry.close !== undefined) return entry.close as CloseCode;
+  switch (entry.status) {
     case 401:
       return CLOSE.unauthenticated;
     case 403:

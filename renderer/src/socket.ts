@@ -2,12 +2,12 @@
 // it: auth as the first message, validation of every text frame with WsServerMessageSchema,
 // keep-alive pings, and reconnect with backoff after a network loss; close codes that mean
 // "stop" (revoked, not found, ended) end it for good.
-import { WsServerMessageSchema, type WsServerMessage, type Session, type ViewMode } from '../../common/protocol.js';
+import { WsServerMessageSchema, type WsServerMessage } from '../../common/protocol.js';
 import { CLOSE } from '../../common/errors.js';
 import { backoffDelay } from './backoff.js';
 import { authMessage, sessionSocketUrl, type EarlySocket } from './early.js';
 
-export type ReadyMessage = { type: 'ready'; session: Session; mode: ViewMode };
+export type ReadyMessage = Extract<WsServerMessage, { type: 'ready' }>;
 export type LiveMessage = Exclude<WsServerMessage, ReadyMessage>;
 
 /** Why a socket stopped for good. */

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { CLOSE } from '../../common/errors.js';
 import { WS_MAX_PAYLOAD_BYTES, WS_RATE_MAX_MESSAGES } from '../../common/flow.js';
-import type { CreateShareResponse, Session } from '../../common/protocol.js';
+import { PROTOCOL_VERSION, type CreateShareResponse, type Session } from '../../common/protocol.js';
 import { connectWs, startServer, type TestServer } from '../helpers/server.js';
 import { expiredOwnerToken } from '../helpers/tokens.js';
 
@@ -25,6 +25,8 @@ describe('WebSocket protocol', () => {
     const ready = await sock.waitForText('ready');
     expect(ready.mode).toBe('owner');
     expect(ready.session.id).toBe(s.id);
+    expect(ready.protocol).toBe(PROTOCOL_VERSION);
+    expect(Array.isArray(ready.features)).toBe(true);
     expect(sock.texts[0].type).toBe('ready');
     await sock.waitForOutput('before-attach'); // the redraw carries earlier output
     sock.ws.send(Buffer.from('live-typing\n'));

@@ -11,7 +11,7 @@ function session(over: Partial<Session> = {}): Session {
   };
 }
 function share(over: Partial<Share> = {}): Share {
-  return { id: 'sh1', sessionId: 's1', mode: 'control', label: null, expiresAt: '2026-01-02T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', ...over };
+  return { id: 'sh1', sessionId: 's1', mode: 'control', label: null, expiresAt: '2026-01-02T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', maxViewers: null, ...over };
 }
 
 function run(state: JoinState, events: Array<ServerEvent | ViewerJoinedEvent>, now = NOW) {

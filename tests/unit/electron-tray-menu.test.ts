@@ -102,7 +102,7 @@ describe('applySessionEvent', () => {
 
   it('ignores share events and does not mutate its input', () => {
     const list = [session()];
-    const share = { id: 'sh', sessionId: 's1', mode: 'view' as const, label: null, expiresAt: 'x', createdAt: 'y' };
+    const share = { id: 'sh', sessionId: 's1', mode: 'view' as const, label: null, expiresAt: 'x', createdAt: 'y', maxViewers: null };
     const out = applySessionEvent(list, { type: 'share.created', share });
     expect(out).toEqual(list);
     expect(out).not.toBe(list);

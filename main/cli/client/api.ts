@@ -1,9 +1,22 @@
 // The client commands' HTTP client for the Porthole API: owner bearer token, zod-checked
 // responses, and every failure a user can fix (no server, bad token, no such session)
 // turned into a one-line UsageError instead of a stack trace.
-import { z } from 'zod';
+import type { z } from 'zod';
 import { PortholeError, UsageError } from '../../../common/errors.js';
-import type { CreateSessionBody, CreateShareBody, CreateShareResponse, MeResponse, Session } from '../../../common/protocol.js';
+import {
+  AuthConfigResponseSchema,
+  CreateShareResponseSchema,
+  ErrorBodySchema,
+  MeResponseSchema,
+  SessionListSchema,
+  SessionSchema,
+  type AuthConfigResponse,
+  type CreateSessionBody,
+  type CreateShareBody,
+  type CreateShareResponse,
+  type MeResponse,
+  type Session,
+} from '../../../common/protocol.js';
 
 /** The default server address of the client commands (contract section 1). */
 export const DEFAULT_URL = 'http://127.0.0.1:4022';
@@ -12,37 +25,6 @@ export const REQUEST_TIMEOUT_MS = 15_000;
 
 /** Where the owner credential came from: decides the hint printed when the server refuses it. */
 export type TokenSource = 'env' | 'datadir' | 'none';
-
-const SessionSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  command: z.array(z.string()),
-  cwd: z.string(),
-  pid: z.number(),
-  status: z.enum(['running', 'exited']),
-  exitCode: z.number().nullable(),
-  cols: z.number(),
-  rows: z.number(),
-  createdAt: z.string(),
-  lastOutputAt: z.string().nullable(),
-  viewers: z.number(),
-});
-const CreateShareResponseSchema = z.object({
-  id: z.string(),
-  mode: z.enum(['view', 'control']),
-  label: z.string().nullable(),
-  expiresAt: z.string(),
-  url: z.string(),
-  token: z.string(),
-});
-const MeResponseSchema = z.object({
-  role: z.enum(['owner', 'share']),
-  sessionId: z.string().optional(),
-  mode: z.enum(['view', 'control']).optional(),
-  expiresAt: z.string(),
-});
-const AuthConfigSchema = z.object({ authRequired: z.boolean(), passwordLogin: z.boolean() });
-const ErrorBodySchema = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 
 /** Parse and check `--url`: an http(s) origin, optionally with a path prefix (reverse proxy). */
 export function parseServerUrl(text: string): URL {
@@ -186,7 +168,7 @@ export class ApiClient {
     }
   }
 
-  private async typed<T>(schema: z.ZodType<T>, method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<T> {
+  private async typed<S extends z.ZodType>(schema: S, method: string, path: string, body?: unknown, opts?: RequestOptions): Promise<z.output<S>> {
     const raw = await this.request(method, path, body, opts);
     const parsed = schema.safeParse(raw);
     if (!parsed.success) {
@@ -195,8 +177,8 @@ export class ApiClient {
     return parsed.data;
   }
 
-  authConfig(): Promise<{ authRequired: boolean; passwordLogin: boolean }> {
-    return this.typed(AuthConfigSchema, 'GET', 'api/auth/config');
+  authConfig(): Promise<AuthConfigResponse> {
+    return this.typed(AuthConfigResponseSchema, 'GET', 'api/auth/config');
   }
 
   me(): Promise<MeResponse> {
@@ -204,7 +186,7 @@ export class ApiClient {
   }
 
   listSessions(): Promise<Session[]> {
-    return this.typed(z.array(SessionSchema), 'GET', 'api/sessions');
+    return this.typed(SessionListSchema, 'GET', 'api/sessions');
   }
 
   getSession(id: string): Promise<Session> {

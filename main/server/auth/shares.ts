@@ -57,7 +57,13 @@ export class ShareRegistry {
     this.now = opts.now ?? (() => Math.floor(Date.now() / 1000));
   }
 
-  create(sessionId: string, mode: ShareMode, expiresInSeconds: number = DEFAULT_SHARE_EXPIRES_SECONDS, label?: string): CreatedShare {
+  create(
+    sessionId: string,
+    mode: ShareMode,
+    expiresInSeconds: number = DEFAULT_SHARE_EXPIRES_SECONDS,
+    label?: string,
+    maxViewers?: number,
+  ): CreatedShare {
     if (!Number.isInteger(expiresInSeconds) || expiresInSeconds < 1 || expiresInSeconds > SHARE_EXPIRES_MAX_SECONDS) {
       throw new PortholeError('validation_failed', `expiresIn must be 1..${SHARE_EXPIRES_MAX_SECONDS} seconds`);
     }
@@ -71,6 +77,7 @@ export class ShareRegistry {
       label: label ?? null,
       expiresAt: minted.expiresAt,
       createdAt: isoFromSeconds(minted.claims.iat),
+      maxViewers: maxViewers ?? null,
     };
     this.shares.set(id, { share, exp: minted.claims.exp, seq: this.seq++ });
     this.ensureSweeper();

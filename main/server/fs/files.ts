@@ -8,20 +8,9 @@ import type { Readable } from 'node:stream';
 import { PortholeError } from '../../../common/errors.js';
 import { newId } from '../ids.js';
 
-export type EntryType = 'file' | 'dir' | 'symlink' | 'other';
-
-export interface DirEntry {
-  name: string;
-  type: EntryType;
-  size: number;
-  mtime: string;
-}
-
-export interface DirListing {
-  path: string;
-  parent: string | null;
-  entries: DirEntry[];
-}
+// The listing's shapes are schemas in common/ (the panel validates what it gets with them).
+export type { DirEntry, DirListing, EntryType } from '../../../common/protocol.js';
+import type { DirEntry, DirListing, EntryType } from '../../../common/protocol.js';
 
 /** Default cap on one upload (the contract's 100 MiB). */
 export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;

@@ -37,7 +37,7 @@ export interface SessionsPort {
 }
 
 export interface SharesPort {
-  create(sessionId: string, mode: ShareMode, expiresIn: number, label?: string): { share: Share; token: string; url?: string };
+  create(sessionId: string, mode: ShareMode, expiresIn: number, label?: string, maxViewers?: number): { share: Share; token: string; url?: string };
   list(sessionId: string): Share[];
   revoke(id: string): Share | Promise<Share>;
 }
@@ -63,4 +63,12 @@ export interface ApiContext {
   rendererDir?: string;
   /** The /api/fs router (mounted owner-only, before the JSON parser: uploads are raw). */
   fsRouter?: Router;
+  /** Who is watching (contract section 8); absent in embeddings without a socket layer. */
+  presence?: PresencePort;
+}
+
+/** What the routes need from the presence registry (main/server/sharing/presence.ts). */
+export interface PresencePort {
+  /** Sockets open through this share link now. */
+  countByShare(shareId: string): number;
 }

@@ -9,6 +9,7 @@ import type { Logger } from '../log.js';
 import type { SessionsPort } from '../http/context.js';
 import { viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
+import { SERVER_FEATURES, SERVER_PROTOCOL } from '../sharing/features.js';
 import { MessageRate } from './rate.js';
 import type { SocketRegistry } from './registry.js';
 import { WsViewerSink, truncateReason } from './sink.js';
@@ -118,7 +119,7 @@ export class Connection {
     this.state = 'live';
     this.unregister = this.deps.registry.add(this, p.jti);
     this.armExpiry(p.exp);
-    this.send({ type: 'ready', session: handle.info(), mode: viewModeOf(p) });
+    this.send({ type: 'ready', session: handle.info(), mode: viewModeOf(p), protocol: SERVER_PROTOCOL, features: [...SERVER_FEATURES] });
     // attach() sends the redraw, then live output; it may close the sink (session ended).
     const viewer = handle.attach(new WsViewerSink(this.ws));
     if ((this.state as State) === 'closed') viewer.detach();

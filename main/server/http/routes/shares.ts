@@ -31,7 +31,7 @@ export function shareRoutes(ctx: ApiContext): Router {
     requireOwner(principalOf(res));
     const sid = ownedSession(req.params.id);
     const body = parseBody(CreateShareBody, req.body);
-    const { share, token } = ctx.shares.create(sid, body.mode, body.expiresIn ?? DEFAULT_SHARE_EXPIRES_SECONDS, body.label);
+    const { share, token } = ctx.shares.create(sid, body.mode, body.expiresIn ?? DEFAULT_SHARE_EXPIRES_SECONDS, body.label, body.maxViewers);
     // share.created is published by the registry itself (server.ts forwards it).
     const out: CreateShareResponse = {
       id: share.id,
@@ -40,6 +40,7 @@ export function shareRoutes(ctx: ApiContext): Router {
       expiresAt: share.expiresAt,
       url: shareUrl(ctx.baseUrl(), sid, token),
       token,
+      maxViewers: share.maxViewers,
     };
     res.status(201).json(out);
   });
@@ -49,7 +50,15 @@ export function shareRoutes(ctx: ApiContext): Router {
     const sid = ownedSession(req.params.id);
     const out: ShareListItem[] = ctx.shares
       .list(sid)
-      .map((s) => ({ id: s.id, mode: s.mode, label: s.label, expiresAt: s.expiresAt, createdAt: s.createdAt }));
+      .map((s) => ({
+        id: s.id,
+        mode: s.mode,
+        label: s.label,
+        expiresAt: s.expiresAt,
+        createdAt: s.createdAt,
+        maxViewers: s.maxViewers,
+        viewers: ctx.presence?.countByShare(s.id) ?? 0,
+      }));
     res.json(out);
   });
 
