@@ -22,6 +22,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'public-url': { type: 'string', valueName: 'URL', description: 'origin used in links and allowed as WebSocket Origin (reverse proxy, tunnel)' },
   'allow-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'another origin allowed to open WebSockets' },
   scrollback: { type: 'string', valueName: 'N', description: 'lines of scrollback kept per session (default 10000)' },
+  'trust-proxy': { type: 'string', valueName: 'HOPS|ADDR,...', description: 'take the client address from X-Forwarded-For of these proxies (hop count, or addresses/CIDRs)' },
 };
 
 const USAGE = 'porthole serve [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin ORIGIN]...';
@@ -47,7 +48,22 @@ export function serveFlagsFrom(values: ReturnType<typeof parseCommandArgs>['valu
     publicUrl: stringFlag(values, 'public-url'),
     allowOrigin: listFlag(values, 'allow-origin'),
     scrollback: stringFlag(values, 'scrollback'),
+    trustProxy: stringFlag(values, 'trust-proxy'),
   };
+}
+
+/** What serve tells the user about who can open its links (contract section 9): plainly,
+ *  when they open on this machine only, and what fixes it. */
+export function reachLines(server: { linksLocalOnly(): boolean; otherAddresses(): string[]; url: string }): string[] {
+  const lines: string[] = [];
+  if (server.linksLocalOnly()) {
+    lines.push(
+      `links open on this machine only (${new URL(server.url).host}): to share them, add --tunnel cloudflared (anyone), --public-url URL (behind a proxy) or --host 0.0.0.0 (your network)`,
+    );
+  }
+  const others = server.otherAddresses();
+  if (others.length > 0) lines.push(`also reachable at ${others.join(', ')}`);
+  return lines;
 }
 
 /** Resolves once SIGINT or SIGTERM arrives; a second signal ends the process at once. */
@@ -104,6 +120,7 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
       throw err;
     }
     ctx.stdout.write(`Porthole listening on ${url}\n`);
+    for (const line of reachLines(server)) ctx.stderr.write(`porthole: ${line}\n`);
     if (options.auth) {
       ctx.stdout.write(`Owner link: ${server.ownerLink()}\n`);
       if (options.password === undefined && config.passwordHash === undefined) {

@@ -16,6 +16,7 @@ import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../com
 import { passwordProblem } from './auth/passwords.js';
 import { defaultDataDir, type PortholeConfig } from './datadir.js';
 import type { Logger } from './log.js';
+import { parseTrustProxy, type TrustProxy } from './net/client-address.js';
 
 export const DEFAULT_PORT = 4022;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -43,6 +44,7 @@ export interface ResolvedServeOptions {
   shell?: string;
   rendererDir?: string;
   logger?: Logger;
+  trustProxy?: TrustProxy;
 }
 
 /** `porthole serve` flags after parsing, before validation (undefined = not given). */
@@ -57,6 +59,7 @@ export interface ServeFlags {
   publicUrl?: string;
   allowOrigin?: string[];
   scrollback?: string;
+  trustProxy?: string;
 }
 
 /** The data dir a command uses: --data-dir, else PORTHOLE_DATA_DIR, else the default. */
@@ -180,6 +183,8 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
 
   const scrollback = flags.scrollback !== undefined ? parseScrollback(flags.scrollback, '--scrollback') : (config.scrollback ?? DEFAULT_SCROLLBACK_LINES);
 
+  const trustProxy = parseTrustProxy(flags.trustProxy ?? config.trustProxy);
+
   const password = envStr(ENV.password);
   if (password !== undefined) {
     const problem = passwordProblem(password);
@@ -199,6 +204,7 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   if (publicUrl !== undefined) options.publicUrl = publicUrl;
   if (allowOrigins !== undefined) options.allowOrigins = allowOrigins;
   if (config.shell !== undefined) options.shell = config.shell;
+  if (trustProxy.kind !== 'none') options.trustProxy = trustProxy;
   if (input.logger) options.logger = input.logger;
   return options;
 }

@@ -32,6 +32,8 @@ export const PortholeConfigSchema = z.strictObject({
   scrollback: z.int().min(0).max(1_000_000).optional(),
   recordingCapBytes: z.int().min(0).optional(),
   shell: z.string().min(1).max(4096).optional(),
+  /** Like --trust-proxy: a hop count, or addresses / CIDR ranges separated by commas. */
+  trustProxy: z.union([z.int().min(0).max(32), z.string().min(1).max(4096)]).optional(),
 });
 export type PortholeConfig = z.infer<typeof PortholeConfigSchema>;
 

@@ -28,6 +28,8 @@ import { createLogger, type Logger } from './log.js';
 import { SessionManager } from './sessions/manager.js';
 import { WsGateway } from './ws/gateway.js';
 import { OriginPolicy } from './ws/origin.js';
+import { hostForUrl, isLoopbackName, LinkBase } from './net/links.js';
+import { clientAddressOf, TRUST_NONE, type RequestLike, type TrustProxy } from './net/client-address.js';
 
 export interface ServerOptions {
   port: number; // 0 = pick a free port
@@ -43,6 +45,8 @@ export interface ServerOptions {
   shell?: string; // default: the user's login shell
   rendererDir?: string; // built pages; default dist/renderer
   logger?: Logger;
+  /** --trust-proxy: whose X-Forwarded-For names the client (default: nobody's). */
+  trustProxy?: TrustProxy;
 }
 
 /** The package root: the folder holding package.json, from source (main/server) or dist. */
@@ -62,10 +66,6 @@ const VERSION: string = (() => {
     return '0.0.0';
   }
 })();
-
-function hostForUrl(host: string): string {
-  return host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-}
 
 /** One line a user can act on, for the listen errors they can cause. */
 function listenError(err: NodeJS.ErrnoException, host: string, port: number): Error {
@@ -100,6 +100,7 @@ export class Server {
   private readonly disposers: Array<() => void> = [];
   private http: HttpServer | undefined;
   private listenUrl: string | undefined;
+  private links: LinkBase | undefined;
   private originPolicy: OriginPolicy | undefined;
   private closing: Promise<void> | undefined;
 
@@ -124,10 +125,13 @@ export class Server {
       logger: this.logger,
     });
     const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });
+    const trust = options.trustProxy ?? TRUST_NONE;
+    const clientAddress = (req: RequestLike): string => clientAddressOf(req, trust);
     this.gateway = new WsGateway({
       auth,
       sessions: this.sessions,
       logger: this.logger,
+      clientAddress,
       originPolicy: () => this.originPolicy ?? new OriginPolicy({ ownUrl: this.url, publicUrl: options.publicUrl, allowOrigins: options.allowOrigins }),
     });
 
@@ -159,13 +163,14 @@ export class Server {
         await this.tokens.revoke(jti, exp);
         this.gateway.closeByJti(jti, 'logged out');
       },
-      baseUrl: () => this.url,
+      baseUrl: (hostHeader) => this.linkOrigin(hostHeader),
+      clientAddress,
       rendererDir: options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer'),
       fsRouter: fsRouter(),
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
-    const fast = createFastPath({ version: VERSION, startedAt, auth, logger: this.logger, sessions: this.sessions });
+    const fast = createFastPath({ version: VERSION, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress });
     this.handler = (req, res) => {
       if (!fast(req, res)) app(req, res);
     };
@@ -193,9 +198,11 @@ export class Server {
     return new Server(options, { dataDir, revocations, passwords, tls });
   }
 
-  /** Links and the WebSocket Origin check use this: publicUrl when set. */
+  /** The origin links use by default: publicUrl when set, else the listen address (a
+   *  wildcard bind replaced by a reachable address of this machine). */
   get url(): string {
     if (this.options.publicUrl) return this.options.publicUrl.replace(/\/+$/, '');
+    if (this.links) return this.links.defaultOrigin();
     if (this.listenUrl) return this.listenUrl;
     const scheme = this.options.tls ? 'https' : 'http';
     return `${scheme}://${hostForUrl(this.options.host)}:${this.options.port}`;
@@ -237,8 +244,41 @@ export class Server {
     const ownUrl = `${scheme}://${hostForUrl(host)}:${realPort}`;
     this.listenUrl = ownUrl;
     this.originPolicy = new OriginPolicy({ ownUrl, publicUrl: this.options.publicUrl, allowOrigins: this.options.allowOrigins });
+    this.links = new LinkBase({
+      scheme,
+      listenHost: host,
+      port: realPort,
+      publicUrl: this.options.publicUrl,
+      hostAllowed: (h) => this.hostAllowed(h),
+    });
     this.logger.info('listening', { url: ownUrl });
-    return { url: ownUrl, port: realPort };
+    // A wildcard bind is reported by an address others can open (contract section 9).
+    return { url: `${scheme}://${hostForUrl(this.links.listenName())}:${realPort}`, port: realPort };
+  }
+
+  /** The origin of links handed out for a request that came with this Host header. */
+  linkOrigin(hostHeader?: string): string {
+    return this.links ? this.links.forRequest(hostHeader) : this.url;
+  }
+
+  /** True when every link this server prints opens on this machine only (no --public-url,
+   *  bound to loopback): serve and the share dialog say so, and what fixes it. */
+  linksLocalOnly(): boolean {
+    return this.links ? this.links.localOnly() : isLoopbackName(this.options.host);
+  }
+
+  /** Other addresses a wildcard bind serves on, for serve's output. */
+  otherAddresses(): string[] {
+    return this.links?.otherAddresses() ?? [];
+  }
+
+  /** Whether a request with this Host may be answered; links are built only on such hosts. */
+  private hostAllowed(hostHeader: string): boolean {
+    if (!isLoopbackName(this.options.host)) return true;
+    const name = hostHeader.replace(/:\d+$/, '');
+    if (isLoopbackName(name)) return true;
+    if (this.options.publicUrl && new URL(this.options.publicUrl).host === hostHeader.toLowerCase()) return true;
+    return false;
   }
 
   /** `${url}/#token=<owner jwt>`: the Jupyter-style link printed at start. */

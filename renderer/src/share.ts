@@ -3,6 +3,7 @@
 // the CSP), lists the active shares with revoke, and how many people are watching.
 import QRCode from 'qrcode';
 import type { Session } from '../../common/protocol.js';
+import { reachOf } from '../../common/reach.js';
 import type { Api } from './api.js';
 import { ApiError } from './api.js';
 import { field, openModal } from './dialog.js';
@@ -50,6 +51,8 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
   );
 
   const result = h('div', { class: 'share-result', hidden: true, 'aria-live': 'polite' });
+  /** The share whose link is on show in `result`. */
+  let shownId: string | undefined;
   const viewers = h('p', { class: 'viewers', role: 'status' });
   const list = h('ul', { class: 'share-list', 'aria-label': 'Active links' });
   m.body.append(
@@ -83,8 +86,9 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
   }
 
   /** The new link replaces the form (keeps the dialog short); "Create another" brings it back. */
-  function showResult(share: { url: string; mode: 'view' | 'control'; label: string | null; expiresAt: string }): void {
+  function showResult(share: { id: string; url: string; mode: 'view' | 'control'; label: string | null; expiresAt: string }): void {
     clear(result);
+    shownId = share.id;
     const { url, mode } = share;
     const input = h('input', { type: 'text', readonly: true, value: url, class: 'share-url', 'aria-label': 'Share link' });
     const copied = h('span', { class: 'copied', 'aria-live': 'polite' });
@@ -109,6 +113,9 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
       canvas.replaceWith(h('p', { class: 'hint' }, 'The link is too long for a QR code.'));
     });
     const kind = mode === 'control' ? 'Control link' : 'View-only link';
+    const reach = reachOf(url);
+    const notice = reachNotice(reach, new URL(url).host);
+    if (notice) result.append(notice);
     result.append(
       canvas,
       h('div', { class: 'share-result-main' },
@@ -117,12 +124,29 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
         h('div', { class: 'share-link' }, input, copyBtn),
         copied,
         h('p', { class: 'hint' }, `Expires ${new Date(share.expiresAt).toLocaleString()}. Anyone with this link can `,
-          mode === 'control' ? 'watch and type into this terminal.' : 'watch this terminal.', ' Scan the code to open it on a phone.'),
+          mode === 'control' ? 'watch and type into this terminal.' : 'watch this terminal.',
+          reach === 'local' ? '' : ' Scan the code to open it on a phone.'),
         h('div', { class: 'share-result-actions' }, another)),
     );
     form.hidden = true;
     result.hidden = false;
     copyBtn.focus();
+  }
+
+  function showRevoked(): void {
+    shownId = undefined;
+    clear(result);
+    const another = h('button', { type: 'button', class: 'btn' }, 'Create a new link');
+    another.addEventListener('click', () => {
+      result.hidden = true;
+      form.hidden = false;
+      viewRadio.focus();
+    });
+    result.append(
+      h('div', { class: 'share-result-main' },
+        h('p', { class: 'notice-box share-revoked', role: 'status' }, 'This link was revoked: it no longer opens.'),
+        h('div', { class: 'share-result-actions' }, another)),
+    );
   }
 
   async function loadShares(): Promise<void> {
@@ -131,6 +155,9 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
       clear(list);
       const now = Date.now();
       const active = shares.filter((s) => Date.parse(s.expiresAt) > now);
+      // The link on show was revoked (here, from a terminal or another window): it must not
+      // stay up with its QR code and Copy button as if it still worked.
+      if (shownId !== undefined && !result.hidden && !active.some((s) => s.id === shownId)) showRevoked();
       if (!active.length) list.append(h('li', { class: 'empty' }, 'No active links.'));
       for (const s of active) {
         const revoke = h('button', { type: 'button', class: 'btn danger small', 'aria-label': `Revoke link ${s.label ?? s.id}` }, 'Revoke');
@@ -174,4 +201,22 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
     },
     close: () => m.close(),
   };
+}
+
+/**
+ * Says plainly who can open the link (contract section 9): a loopback link opens on this
+ * computer only, and nobody can scan it from a phone; the fixes are on the server's command
+ * line. A LAN link gets a softer note.
+ */
+function reachNotice(reach: 'public' | 'network' | 'local', host: string): HTMLElement | null {
+  if (reach === 'public') return null;
+  if (reach === 'network') {
+    return h('p', { class: 'hint share-reach', 'data-reach': 'network' },
+      `This link opens on your network only (${host}). For people elsewhere, start the server with `,
+      h('code', null, '--tunnel cloudflared'), ' or ', h('code', null, '--public-url'), '.');
+  }
+  return h('div', { class: 'notice-box share-reach', role: 'alert', 'data-reach': 'local' },
+    h('strong', null, 'This link only works on this computer'), ` (${host}). Nobody else can open it, and a phone cannot scan it. To share it, start the server with `,
+    h('code', null, 'porthole serve --tunnel cloudflared'), ' (anyone, through your own Cloudflare quick tunnel), ',
+    h('code', null, '--public-url https://…'), ' (behind your proxy) or ', h('code', null, '--host 0.0.0.0'), ' (your network), then create the link again.');
 }

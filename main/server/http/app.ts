@@ -57,6 +57,6 @@ export function createApp(ctx: ApiContext): HttpApp {
   app.use('/api', notFoundHandler);
   app.use(pageRoutes(ctx.rendererDir));
   app.use(notFoundHandler);
-  app.use(errorMiddleware(ctx.logger));
+  app.use(errorMiddleware(ctx.logger, ctx.clientAddress));
   return { app, sse };
 }

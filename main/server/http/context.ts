@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import type { CreateSessionBody, LoginResponse, Session, Share, ShareMode, WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
+import type { RequestLike } from '../net/client-address.js';
 import type { Authenticator } from './principal.js';
 import type { EventBus } from './event-bus.js';
 
@@ -57,8 +58,12 @@ export interface ApiContext {
   login(password: string, ip: string): Promise<LoginResponse>;
   /** Logout: revoke the token for good (persisted) and close its sockets. */
   revokeToken(jti: string, exp: number): Promise<void>;
-  /** http(s)://HOST:PORT, or publicUrl when set; links are built from it. */
-  baseUrl(): string;
+  /** The origin links are built on (contract section 9): publicUrl when set, else the
+   *  request's Host when allowed, else the listen address (never 0.0.0.0). */
+  baseUrl(hostHeader?: string): string;
+  /** The client's address (the socket peer, or X-Forwarded-For from trusted hops): the
+   *  login limiter and the logs use it. */
+  clientAddress?(req: RequestLike): string;
   /** Built renderer (index.html + assets/), or undefined to use the built-in page. */
   rendererDir?: string;
   /** The /api/fs router (mounted owner-only, before the JSON parser: uploads are raw). */

@@ -1,7 +1,7 @@
 // The one place where anything thrown inside the HTTP layer becomes a response: a
 // PortholeError keeps its code, body-parser and zod failures get theirs, and anything else
 // is a 500 whose details stay in the log, never in the body.
-import type { ErrorRequestHandler, RequestHandler, Response } from 'express';
+import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
 import type { ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
 import { PortholeError, errorBody } from '../../../common/errors.js';
@@ -65,10 +65,10 @@ export function logRejection(logger: Logger, req: { method?: string; path: strin
 }
 
 /** Express's final error handler: logs each rejection once and answers with its code. */
-export function errorMiddleware(logger: Logger): ErrorRequestHandler {
+export function errorMiddleware(logger: Logger, clientAddress: (req: Request) => string | undefined = (req) => req.socket.remoteAddress): ErrorRequestHandler {
   return (err, req, res, _next) => {
     const perr = toPortholeError(err);
-    logRejection(logger, { method: req.method, path: req.path, ip: req.socket.remoteAddress }, err, perr);
+    logRejection(logger, { method: req.method, path: req.path, ip: clientAddress(req) }, err, perr);
     // details are only shown for validation errors (they name fields, never values).
     writeError(res, perr);
   };

@@ -17,6 +17,8 @@ export interface FastPathDeps {
   startedAt: number;
   auth: Authenticator;
   logger: Logger;
+  /** The client's address for logs (X-Forwarded-For from trusted hops only). */
+  clientAddress?: (req: IncomingMessage) => string;
   sessions: {
     counts(): { running: number; exited: number };
     list(): Session[];
@@ -59,7 +61,7 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
       res.end(req.method === 'HEAD' ? undefined : text);
     } catch (err) {
       const perr = toPortholeError(err);
-      logRejection(deps.logger, { method: req.method, path: req.url ?? '', ip: req.socket.remoteAddress }, err, perr);
+      logRejection(deps.logger, { method: req.method, path: req.url ?? '', ip: deps.clientAddress ? deps.clientAddress(req) : req.socket.remoteAddress }, err, perr);
       for (const [k, v] of Object.entries(SECURITY_HEADERS)) res.setHeader(k, v);
       writeError(res, perr);
     }

@@ -20,6 +20,8 @@ export interface GatewayOptions {
   /** Read at each upgrade: the policy is only known once the server is listening. */
   originPolicy: () => OriginPolicy;
   authTimeoutMs?: number;
+  /** The client's address for logs (X-Forwarded-For from trusted hops only). */
+  clientAddress?: (req: IncomingMessage) => string;
 }
 
 const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
@@ -44,8 +46,9 @@ export class WsGateway {
   /** The http server's 'upgrade' listener. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
+    const remote = this.opts.clientAddress ? this.opts.clientAddress(req) : req.socket.remoteAddress;
     const reject = (code: ErrorCode, status: number = ERROR_CODES[code].status) => {
-      this.opts.logger.info('upgrade rejected', { code, path: pathOnly(req.url), remote: req.socket.remoteAddress });
+      this.opts.logger.info('upgrade rejected', { code, path: pathOnly(req.url), remote });
       rejectHandshake(socket, status, code);
     };
     if (this.stopping) return reject('internal', 503);
@@ -64,7 +67,7 @@ export class WsGateway {
         sessionId,
         { auth: this.opts.auth, sessions: this.opts.sessions, registry: this.registry, logger: this.opts.logger, authTimeoutMs: this.opts.authTimeoutMs },
         req.headers.authorization,
-        req.socket.remoteAddress,
+        remote,
       );
       this.conns.add(conn);
       ws.on('close', () => this.conns.delete(conn));

@@ -17,7 +17,7 @@ export function authRoutes(ctx: ApiContext): Router {
 
   r.post('/api/auth/login', async (req, res) => {
     const { password } = parseBody(LoginBody, req.body);
-    const ip = req.socket.remoteAddress ?? 'unknown';
+    const ip = ctx.clientAddress ? ctx.clientAddress(req) : (req.socket.remoteAddress ?? 'unknown');
     res.json(await ctx.login(password, ip));
   });
 

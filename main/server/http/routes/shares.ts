@@ -38,7 +38,7 @@ export function shareRoutes(ctx: ApiContext): Router {
       mode: share.mode,
       label: share.label,
       expiresAt: share.expiresAt,
-      url: shareUrl(ctx.baseUrl(), sid, token),
+      url: shareUrl(ctx.baseUrl(req.headers.host), sid, token),
       token,
       maxViewers: share.maxViewers,
     };
