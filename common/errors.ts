@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   // 403
   forbidden: { status: 403, message: 'This token may not do that' },
   read_only: { status: 403, message: 'This link is view-only' },
-  origin_not_allowed: { status: 403, message: 'This origin may not connect' },
+  origin_forbidden: { status: 403, message: 'Requests from other sites are refused' },
   session_running: { status: 403, message: 'The recording opens to a share link once the session has ended' },
   // 404
   not_found: { status: 404, message: 'Not found' },
@@ -32,6 +32,10 @@ export const ERROR_CODES = {
   request_pending: { status: 409, message: 'A control request from this socket is already pending' },
   // 413
   payload_too_large: { status: 413, message: 'The request body is too large' },
+  // 415
+  unsupported_media_type: { status: 415, message: 'The request body must be Content-Type: application/json' },
+  // 421
+  host_not_allowed: { status: 421, message: 'This Host name is not one of this server (add it with --allow-host)' },
   // 429
   rate_limited: { status: 429, message: 'Too many attempts; try again later' },
   link_full: { status: 429, message: 'This link has as many viewers as it allows', close: 4429 },

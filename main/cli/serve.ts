@@ -21,11 +21,12 @@ export const SERVE_FLAGS: FlagSpec = {
   'tls-key': { type: 'string', valueName: 'FILE', description: 'TLS private key (PEM); needs --tls-cert' },
   'public-url': { type: 'string', valueName: 'URL', description: 'origin used in links and allowed as WebSocket Origin (reverse proxy, tunnel)' },
   'allow-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'another origin allowed to open WebSockets' },
+  'allow-host': { type: 'string', multiple: true, valueName: 'HOST', description: 'another Host name accepted while listening on loopback (DNS-rebinding guard)' },
   scrollback: { type: 'string', valueName: 'N', description: 'lines of scrollback kept per session (default 10000)' },
   'trust-proxy': { type: 'string', valueName: 'HOPS|ADDR,...', description: 'take the client address from X-Forwarded-For of these proxies (hop count, or addresses/CIDRs)' },
 };
 
-const USAGE = 'porthole serve [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin ORIGIN]...';
+const USAGE = 'porthole serve [--port N] [--host ADDR] [--data-dir DIR] [--no-auth] [--tls-cert F --tls-key F] [--public-url URL] [--allow-origin ORIGIN]... [--allow-host HOST]...';
 const SUMMARY = 'Run the Porthole server headless. Prints the listening address and an owner link on stdout; logs go to stderr.';
 const FOOTER = [
   'environment:',
@@ -47,6 +48,7 @@ export function serveFlagsFrom(values: ReturnType<typeof parseCommandArgs>['valu
     tlsKey: stringFlag(values, 'tls-key'),
     publicUrl: stringFlag(values, 'public-url'),
     allowOrigin: listFlag(values, 'allow-origin'),
+    allowHost: listFlag(values, 'allow-host'),
     scrollback: stringFlag(values, 'scrollback'),
     trustProxy: stringFlag(values, 'trust-proxy'),
   };

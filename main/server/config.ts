@@ -14,6 +14,7 @@ import { resolve } from 'node:path';
 import { UsageError } from '../../common/errors.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import { passwordProblem } from './auth/passwords.js';
+import { isLoopbackName as isLoopbackHost } from '../../common/reach.js';
 import { defaultDataDir, type PortholeConfig } from './datadir.js';
 import type { Logger } from './log.js';
 import { parseTrustProxy, type TrustProxy } from './net/client-address.js';
@@ -39,6 +40,7 @@ export interface ResolvedServeOptions {
   tls?: { cert: string; key: string };
   publicUrl?: string;
   allowOrigins?: string[];
+  allowHosts?: string[];
   scrollback?: number;
   recordingCapBytes?: number;
   shell?: string;
@@ -58,6 +60,7 @@ export interface ServeFlags {
   tlsKey?: string;
   publicUrl?: string;
   allowOrigin?: string[];
+  allowHost?: string[];
   scrollback?: string;
   trustProxy?: string;
 }
@@ -69,13 +72,17 @@ export function resolveDataDirPath(flag: string | undefined, env: NodeJS.Process
   return resolve(dir);
 }
 
-/** 127.0.0.0/8, ::1, localhost: addresses no other machine can reach. */
-export function isLoopbackHost(host: string): boolean {
-  const h = host.replace(/^\[|\]$/g, '').toLowerCase();
-  if (h === 'localhost' || h.endsWith('.localhost')) return true;
-  if (h === '::1') return true;
-  const v4 = h.startsWith('::ffff:') ? h.slice(7) : h;
-  return isIP(v4) === 4 && v4.startsWith('127.');
+/** 127.0.0.0/8, ::1, localhost: addresses no other machine can reach (one definition, in
+ *  the request gate). */
+export { isLoopbackHost };
+
+/** An --allow-host value: a bare host name or IP literal (no scheme, path or port). */
+export function parseAllowHost(text: string, what: string): string {
+  const h = text.trim().toLowerCase().replace(/^\[|\]$/g, '');
+  if (!/^[a-z0-9.\-:_]{1,253}$/.test(h) || (h.includes(':') && isIP(h) !== 6)) {
+    throw new UsageError(`${what} ${JSON.stringify(text)}: expected a host name like porthole.lan (no scheme, port or path)`);
+  }
+  return h;
 }
 
 /** `https://host:port` from a URL the user typed; anything but a bare origin is refused so
@@ -181,6 +188,9 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   const originList = flags.allowOrigin ?? config.allowOrigins;
   const allowOrigins = originList?.map((o) => parseOrigin(o, '--allow-origin'));
 
+  const hostList = flags.allowHost ?? config.allowHosts;
+  const allowHosts = hostList?.map((h) => parseAllowHost(h, flags.allowHost !== undefined ? '--allow-host' : 'allowHosts in config.json'));
+
   const scrollback = flags.scrollback !== undefined ? parseScrollback(flags.scrollback, '--scrollback') : (config.scrollback ?? DEFAULT_SCROLLBACK_LINES);
 
   const trustProxy = parseTrustProxy(flags.trustProxy ?? config.trustProxy);
@@ -203,6 +213,7 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   if (tls) options.tls = tls;
   if (publicUrl !== undefined) options.publicUrl = publicUrl;
   if (allowOrigins !== undefined) options.allowOrigins = allowOrigins;
+  if (allowHosts !== undefined) options.allowHosts = allowHosts;
   if (config.shell !== undefined) options.shell = config.shell;
   if (trustProxy.kind !== 'none') options.trustProxy = trustProxy;
   if (input.logger) options.logger = input.logger;

@@ -29,6 +29,7 @@ export const PortholeConfigSchema = z.strictObject({
   host: z.string().min(1).max(255).optional(),
   publicUrl: originField.optional(),
   allowOrigins: z.array(originField).max(64).optional(),
+  allowHosts: z.array(z.string().min(1).max(253)).max(64).optional(),
   scrollback: z.int().min(0).max(1_000_000).optional(),
   recordingCapBytes: z.int().min(0).optional(),
   shell: z.string().min(1).max(4096).optional(),

@@ -22,6 +22,7 @@ import { createApp } from './http/app.js';
 import type { ApiContext } from './http/context.js';
 import { EventBus } from './http/event-bus.js';
 import { createFastPath } from './http/fast-path.js';
+import { refuseRequest } from './http/errors.js';
 import { Authenticator } from './http/principal.js';
 import type { SseHub } from './http/sse.js';
 import { createLogger, type Logger } from './log.js';
@@ -40,6 +41,7 @@ export interface ServerOptions {
   tls?: { cert: string; key: string }; // file paths
   publicUrl?: string; // origin used in links and accepted as WebSocket Origin
   allowOrigins?: string[];
+  allowHosts?: string[]; // --allow-host: more Host names accepted while listening on loopback
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
   shell?: string; // default: the user's login shell
@@ -132,7 +134,7 @@ export class Server {
       sessions: this.sessions,
       logger: this.logger,
       clientAddress,
-      originPolicy: () => this.originPolicy ?? new OriginPolicy({ ownUrl: this.url, publicUrl: options.publicUrl, allowOrigins: options.allowOrigins }),
+      originPolicy: () => this.requestPolicy(),
     });
 
     // Wire the event sources into the one bus, and revocations into the socket layer.
@@ -172,6 +174,9 @@ export class Server {
     this.sse = sse;
     const fast = createFastPath({ version: VERSION, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress });
     this.handler = (req, res) => {
+      // Other sites' pages and rebinding names are refused before anything happens (origin.ts).
+      const refused = this.requestPolicy().screen(req.headers);
+      if (refused) return refuseRequest(req, res, refused, this.logger);
       if (!fast(req, res)) app(req, res);
     };
   }
@@ -243,7 +248,7 @@ export class Server {
     const scheme = this.tlsMaterial ? 'https' : 'http';
     const ownUrl = `${scheme}://${hostForUrl(host)}:${realPort}`;
     this.listenUrl = ownUrl;
-    this.originPolicy = new OriginPolicy({ ownUrl, publicUrl: this.options.publicUrl, allowOrigins: this.options.allowOrigins });
+    this.originPolicy = this.makePolicy(ownUrl);
     this.links = new LinkBase({
       scheme,
       listenHost: host,
@@ -272,13 +277,20 @@ export class Server {
     return this.links?.otherAddresses() ?? [];
   }
 
-  /** Whether a request with this Host may be answered; links are built only on such hosts. */
+  /** Whether a request with this Host may be answered (the gate's Host rule, origin.ts);
+   *  links are built only on such hosts. */
   private hostAllowed(hostHeader: string): boolean {
-    if (!isLoopbackName(this.options.host)) return true;
-    const name = hostHeader.replace(/:\d+$/, '');
-    if (isLoopbackName(name)) return true;
-    if (this.options.publicUrl && new URL(this.options.publicUrl).host === hostHeader.toLowerCase()) return true;
-    return false;
+    return this.requestPolicy().allowsHost(hostHeader);
+  }
+
+  /** The gate for HTTP and WebSocket alike; known for sure once listening (the real port). */
+  private requestPolicy(): OriginPolicy {
+    return (this.originPolicy ??= this.makePolicy(this.url));
+  }
+
+  private makePolicy(ownUrl: string): OriginPolicy {
+    const { publicUrl, allowOrigins, allowHosts } = this.options;
+    return new OriginPolicy({ ownUrl, publicUrl, allowOrigins, allowHosts });
   }
 
   /** `${url}/#token=<owner jwt>`: the Jupyter-style link printed at start. */

@@ -2,6 +2,7 @@
 // and the single error handler. Built once per Server; holds no resources of its own besides
 // the SSE hub, which the Server closes.
 import express, { type Express, type RequestHandler } from 'express';
+import { PortholeError } from '../../../common/errors.js';
 import { JSON_BODY_MAX_BYTES } from '../../../common/flow.js';
 import type { ApiContext } from './context.js';
 import { authenticate, principalOf } from './authenticate.js';
@@ -26,6 +27,22 @@ const ownerOnly: RequestHandler = (_req, res, next) => {
   next();
 };
 
+const JSON_TYPE = /^application\/json\s*(;|$)/i;
+const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS']);
+
+function isJsonType(req: { headers: { 'content-type'?: string } }): boolean {
+  return JSON_TYPE.test(req.headers['content-type'] ?? '');
+}
+
+/** A body (or a Content-Type) on a JSON route must be application/json; no body, no header is fine. */
+const requireJsonBody: RequestHandler = (req, _res, next) => {
+  if (BODILESS.has(req.method)) return next();
+  const type = req.headers['content-type'];
+  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
+  if ((type !== undefined || hasBody) && !isJsonType(req)) throw new PortholeError('unsupported_media_type');
+  next();
+};
+
 export function createApp(ctx: ApiContext): HttpApp {
   const app = express();
   app.disable('x-powered-by');
@@ -41,9 +58,9 @@ export function createApp(ctx: ApiContext): HttpApp {
   // /api/fs first: its upload body is raw bytes, so it must not meet the JSON parser.
   if (ctx.fsRouter) app.use('/api/fs', authenticate(ctx.auth), ownerOnly, ctx.fsRouter);
 
-  // Every body is JSON whatever its Content-Type says: a client that forgets the header
-  // gets a clear 400 instead of a silently ignored body. No cookies, so no CSRF to fear.
-  app.use('/api', express.json({ limit: JSON_BODY_MAX_BYTES, type: () => true, strict: true }));
+  // JSON routes take application/json only (415 otherwise): a page on another site can send
+  // text/plain or a form without a CORS preflight, never application/json (section 9).
+  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_MAX_BYTES, type: isJsonType, strict: true }));
 
   // Also answered by the fast path; kept here so an express-only embedding still works.
   app.get('/health', (_req, res) => {

@@ -2,10 +2,11 @@
 // PortholeError keeps its code, body-parser and zod failures get theirs, and anything else
 // is a 500 whose details stay in the log, never in the body.
 import type { ErrorRequestHandler, Request, RequestHandler, Response } from 'express';
-import type { ServerResponse } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { ZodError } from 'zod';
-import { PortholeError, errorBody } from '../../../common/errors.js';
+import { PortholeError, errorBody, type ErrorCode } from '../../../common/errors.js';
 import type { Logger } from '../log.js';
+import { applySecurityHeaders } from './security.js';
 import { zodToPortholeError } from './validate.js';
 
 /** Seconds a 429 asks the client to wait, carried on the error's details. */
@@ -62,6 +63,17 @@ export function logRejection(logger: Logger, req: { method?: string; path: strin
   const fields = { method: req.method, path: req.path, status: perr.status, code: perr.code, ip: req.ip };
   if (perr.status >= 500) logger.error('request failed', { ...fields, error: err instanceof Error ? err : String(err), stack: err instanceof Error ? err.stack : undefined });
   else logger.info('request rejected', { ...fields, reason: perr.message });
+}
+
+/** A request the gate (ws/origin.ts) refused before any route saw it: logged once, answered
+ *  with the code, and the connection closed so an unread body is never parsed. */
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, code: ErrorCode, logger: Logger): void {
+  const perr = new PortholeError(code);
+  const path = (req.url ?? '').split('?')[0];
+  logRejection(logger, { method: req.method, path, ip: req.socket.remoteAddress }, perr, perr);
+  applySecurityHeaders(res);
+  res.setHeader('Connection', 'close');
+  writeError(res, perr);
 }
 
 /** Express's final error handler: logs each rejection once and answers with its code. */

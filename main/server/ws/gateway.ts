@@ -52,9 +52,11 @@ export class WsGateway {
       rejectHandshake(socket, status, code);
     };
     if (this.stopping) return reject('internal', 503);
+    // The same gate as every HTTP request (origin.ts), before anything else is looked at.
+    const refused = this.opts.originPolicy().screen(req.headers);
+    if (refused) return reject(refused);
     const m = WS_PATH.exec(pathOnly(req.url));
     if (!m) return reject('not_found');
-    if (!this.opts.originPolicy().allows(req.headers.origin, req.headers.host)) return reject('origin_not_allowed');
     let sessionId: string;
     try {
       sessionId = decodeURIComponent(m[1]);
@@ -102,7 +104,7 @@ function pathOnly(url: string | undefined): string {
   return q === -1 ? u : u.slice(0, q);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
 
 /** Answer a refused upgrade with a plain HTTP response and drop the socket. */
 function rejectHandshake(socket: Duplex, status: number, code: ErrorCode): void {
