@@ -49,6 +49,14 @@ describe('resolveServeOptions', () => {
     ]);
   });
 
+  it('allow-host: flags replace allowHosts from config.json; names only, lower-cased', async () => {
+    expect((await resolveWith({}, {}, { allowHosts: ['Box.LAN'] })).allowHosts).toEqual(['box.lan']);
+    expect((await resolveWith({ allowHost: ['porthole.lan', '[fd00::1]'] }, {}, { allowHosts: ['box.lan'] })).allowHosts).toEqual(['porthole.lan', 'fd00::1']);
+    await expect(resolveWith({ allowHost: ['http://x.lan'] })).rejects.toThrow(/--allow-host "http:\/\/x.lan": expected a host name/);
+    await expect(resolveWith({ allowHost: ['x.lan:8080'] })).rejects.toThrow(UsageError);
+    await expect(resolveWith({}, {}, { allowHosts: ['a b'] })).rejects.toThrow(/allowHosts in config.json/);
+  });
+
   it('PORTHOLE_PASSWORD is passed on for in-memory hashing, and checked', async () => {
     expect((await resolveWith({}, { PORTHOLE_PASSWORD: 's3cret' })).password).toBe('s3cret');
     expect((await resolveWith({}, { PORTHOLE_PASSWORD: '' })).password).toBeUndefined();
