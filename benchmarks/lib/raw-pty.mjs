@@ -9,7 +9,7 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const require = createRequire(path.join(root, 'package.json'));
-const pty = require('node-pty');
+const pty = require('@lydell/node-pty');
 
 const now = () => performance.now();
 const MARKER = 'FLOODEND';

@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import * as pty from 'node-pty';
+import * as pty from '@lydell/node-pty';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../common/protocol.js';
 import { buildMain, ROOT } from '../helpers/build-main.js';

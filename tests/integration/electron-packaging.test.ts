@@ -1,7 +1,7 @@
 // Packages the desktop app for Linux (`electron-builder --linux dir`) from the real
 // electron-builder.yml, against a stand-in Electron (a folder with a fake `electron`
 // executable: electronDist), offline, and checks what a user's machine would get: the app in
-// resources/app.asar, node-pty's native files unpacked beside it, no dev dependencies, and
+// resources/app.asar, node-pty's prebuilt native files unpacked beside it, no dev dependencies, and
 // every import of the packaged JavaScript resolvable inside the archive.
 import { execFile, execFileSync } from 'node:child_process';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -116,14 +116,14 @@ describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
     if (existsSync(path.join(ROOT, 'dist/renderer/index.html'))) expect(listing.has('/dist/renderer/index.html')).toBe(true);
   });
 
-  it('unpacks node-pty: the .node file lives under app.asar.unpacked', () => {
-    const node = 'node_modules/node-pty/build/Release/pty.node';
+  it('unpacks node-pty: the prebuilt .node file of this machine lives under app.asar.unpacked', () => {
+    const node = `node_modules/@lydell/node-pty-${process.platform}-${process.arch}/pty.node`;
     expect(listing.has(`/${node}`)).toBe(true);
     expect(asar.statFile(archive, node).unpacked).toBe(true);
     expect(statSync(path.join(appDir, 'resources', 'app.asar.unpacked', node)).size).toBeGreaterThan(1000);
-    // what node-pty runs by path on the other systems is unpacked too
-    expect(existsSync(path.join(appDir, 'resources/app.asar.unpacked/node_modules/node-pty/prebuilds/darwin-arm64/spawn-helper'))).toBe(true);
-    expect(existsSync(path.join(appDir, 'resources/app.asar.unpacked/node_modules/node-pty/lib/index.js'))).toBe(true);
+    // node-pty runs its own files by path (spawn-helper, the Windows worker): unpacked too
+    expect(existsSync(path.join(appDir, 'resources/app.asar.unpacked/node_modules/@lydell/node-pty/index.js'))).toBe(true);
+    expect(existsSync(path.join(appDir, 'resources/app.asar.unpacked/node_modules/@lydell/node-pty/worker/conoutSocketWorker.js'))).toBe(true);
   });
 
   it('ships production dependencies only, without sources, source maps or node-pty build leftovers', () => {
@@ -136,10 +136,9 @@ describe('electron-builder --linux dir (stand-in Electron, offline)', () => {
     const files = [...listing];
     expect(files.filter((f) => f.startsWith('/dist/') && f.endsWith('.map'))).toEqual([]);
     expect(files.filter((f) => /^\/(main|common|preload|renderer|tests|benchmarks)\//.test(f))).toEqual([]);
-    expect(files.filter((f) => f.startsWith('/node_modules/node-pty/src/') || f.includes('/obj.target/'))).toEqual([]);
-    const ptyLeftovers = files.filter(
-      (f) => f.startsWith('/node_modules/node-pty/') && /(\.test\.js|\.map|\.pdb|\.mk|Makefile|\.gypi)$/.test(f),
-    );
+    // the prebuilt node-pty only: no compiled-on-install node-pty with its sources and leftovers
+    expect(files.filter((f) => f.startsWith('/node_modules/node-pty/') || f.includes('/obj.target/'))).toEqual([]);
+    const ptyLeftovers = files.filter((f) => f.startsWith('/node_modules/@lydell/') && /(\.test\.js|\.map|\.pdb|\.mk|Makefile|\.gypi|\.cc)$/.test(f));
     expect(ptyLeftovers).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
 // `seq 1 100000`). Holding our own fd on the slave side means the master never sees EIO; node-pty
 // then reads until its post-exit timer (200 ms) and only then reports the exit.
 import fs from 'node:fs';
-import pty from 'node-pty';
+import pty from '@lydell/node-pty';
 import type { PtyDisposable, PtyExit, PtyPort, PtyProcess, PtySpawnOptions } from './port.js';
 
 /** node-pty exposes the slave path at run time but not in its typings. */
@@ -57,7 +57,8 @@ class NodePtyProcess implements PtyProcess {
 
   write(data: string | Uint8Array): void {
     if (this.exited) return;
-    this.term.write(typeof data === 'string' ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength));
+    // @lydell/node-pty types write() as string only; its socket takes a Buffer as node-pty's does.
+    this.term.write(typeof data === 'string' ? data : (Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as string));
   }
 
   resize(cols: number, rows: number): void {
