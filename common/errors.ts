@@ -9,6 +9,7 @@ export const ERROR_CODES = {
   command_not_found: { status: 400, message: 'The command cannot be started' },
   path_not_absolute: { status: 400, message: 'The path must be absolute' },
   invalid_message: { status: 400, message: 'Unknown or malformed message' },
+  upload_incomplete: { status: 400, message: 'The upload ended before its declared length' },
   // 401
   unauthorized: { status: 401, message: 'A valid token is required' },
   invalid_token: { status: 401, message: 'The token is malformed or its signature is wrong' },
@@ -39,6 +40,8 @@ export const ERROR_CODES = {
   // 429
   rate_limited: { status: 429, message: 'Too many attempts; try again later' },
   link_full: { status: 429, message: 'This link has as many viewers as it allows', close: 4429 },
+  // 507
+  disk_full: { status: 507, message: 'No space left on the disk' },
   // 500
   internal: { status: 500, message: 'Internal server error' },
 } as const satisfies Record<string, { status: number; message: string; close?: number }>;

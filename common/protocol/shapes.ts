@@ -84,9 +84,15 @@ export type DirEntry = z.infer<typeof DirEntrySchema>;
 export const DirListingSchema = z.object({
   path: z.string(),
   parent: z.string().nullable(),
+  /** Extension (docs/api.md): the upload cap, so a client refuses a too-big file before sending. */
+  uploadMaxBytes: z.number().optional(),
   entries: z.array(DirEntrySchema),
 });
 export type DirListing = z.infer<typeof DirListingSchema>;
+
+/** GET /api/sessions/:id/cwd (extension of Session, docs/api.md): where the session is now. */
+export const CurrentCwdSchema = z.object({ cwd: z.string(), source: z.enum(['foreground', 'process', 'start']) });
+export type CurrentCwd = z.infer<typeof CurrentCwdSchema>;
 
 export const UploadResponseSchema = z.object({ path: z.string(), size: z.number() });
 export type UploadResponse = z.infer<typeof UploadResponseSchema>;

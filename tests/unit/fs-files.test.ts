@@ -1,11 +1,13 @@
 // files.ts against a real temp directory: listings, errors mapped to API codes, atomic uploads.
 import { mkdtempSync, writeFileSync, mkdirSync, chmodSync, readFileSync, readdirSync, symlinkSync, rmSync } from 'node:fs';
+import { EventEmitter } from 'node:events';
 import os from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PortholeError } from '../../common/errors.js';
-import { absolutePath, guessContentType, listDir, openFile, uploadFile, validFileName } from '../../main/server/fs/files.js';
+import { absolutePath, fsError, guessContentType, makeDir, openFile, uploadFile, validFileName } from '../../main/server/fs/files.js';
+import { listDir, LISTING_BATCH, streamListing } from '../../main/server/fs/listing.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'porthole-fs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -110,5 +112,68 @@ describe('uploadFile', () => {
   });
   it('maps a missing folder to not_found', async () => {
     expect(await codeOf(uploadFile(path.join(root, 'none'), 'x', Readable.from([]), { overwrite: false, maxBytes: 1 }))).toBe('not_found');
+  });
+});
+
+describe('uploads that end short, folders, errors a person can act on', () => {
+  it('a body that ends before its Content-Length is upload_incomplete and leaves nothing', async () => {
+    const dir = path.join(root, 'short');
+    mkdirSync(dir);
+    const p = uploadFile(dir, 'x', Readable.from([Buffer.from('abc')]), { overwrite: false, maxBytes: 100, expectedBytes: 10 });
+    expect(await codeOf(p)).toBe('upload_incomplete');
+    expect(readdirSync(dir)).toEqual([]);
+  });
+  it('makeDir: made, exists, no parent', async () => {
+    const dir = path.join(root, 'mk');
+    expect(await makeDir(dir)).toEqual({ path: dir });
+    expect(await codeOf(makeDir(dir))).toBe('conflict');
+    expect(await codeOf(makeDir(path.join(root, 'nope', 'x')))).toBe('not_found');
+  });
+  it('maps a full disk to disk_full and a write permission error to forbidden with a clear message', () => {
+    const err = (code: string) => Object.assign(new Error(code), { code });
+    expect((fsError(err('ENOSPC'), '/x') as PortholeError).code).toBe('disk_full');
+    expect((fsError(err('EDQUOT'), '/x') as PortholeError).code).toBe('disk_full');
+    const denied = fsError(err('EACCES'), '/srv', 'write') as PortholeError;
+    expect([denied.code, denied.message]).toEqual(['forbidden', "Permission denied: the server's user may not write to /srv"]);
+    expect((fsError(err('EROFS'), '/ro', 'write') as PortholeError).code).toBe('forbidden');
+  });
+});
+
+describe('streamListing', () => {
+  it('writes one JSON document, batch by batch, waiting for drain when the sink is full', async () => {
+    const dir = path.join(root, 'stream');
+    mkdirSync(dir);
+    for (let i = 0; i < LISTING_BATCH * 2 + 5; i++) writeFileSync(path.join(dir, `n${i}`), '');
+    mkdirSync(path.join(dir, 'd'));
+    const sink = new EventEmitter() as EventEmitter & { destroyed: boolean; chunks: string[]; write(c: string): boolean; end(c: string): void };
+    sink.destroyed = false;
+    sink.chunks = [];
+    let pending = 0;
+    sink.write = (c: string) => {
+      sink.chunks.push(c);
+      pending++;
+      setImmediate(() => {
+        pending = 0;
+        sink.emit('drain');
+      });
+      return false; // always "full": the writer must wait before each next batch
+    };
+    sink.end = (c: string) => void sink.chunks.push(c);
+    let started = false;
+    await streamListing(dir, sink, { uploadMaxBytes: 5 }, () => (started = true));
+    expect(started).toBe(true);
+    expect(pending).toBeLessThanOrEqual(1);
+    expect(sink.chunks.length).toBe(1 + 3 + 1); // head, three batches, tail
+    const body = JSON.parse(sink.chunks.join('')) as { path: string; uploadMaxBytes: number; entries: Array<{ name: string }> };
+    expect(body.path).toBe(dir);
+    expect(body.uploadMaxBytes).toBe(5);
+    expect(body.entries).toHaveLength(LISTING_BATCH * 2 + 6);
+    expect(body.entries.slice(0, 4).map((e) => e.name)).toEqual(['d', 'n0', 'n1', 'n2']);
+  });
+  it('throws before start() for a missing folder, so a 404 can still be sent', async () => {
+    let started = false;
+    const sink = Object.assign(new EventEmitter(), { destroyed: false, write: () => true, end: () => undefined });
+    expect(await codeOf(streamListing(path.join(root, 'gone'), sink, {}, () => (started = true)))).toBe('not_found');
+    expect(started).toBe(false);
   });
 });

@@ -1,7 +1,7 @@
 // File-system access for the owner (contract section 3, /api/fs): listing, reading and atomic
 // uploads, with OS errors turned into the API's codes. Share tokens never reach this module.
 import { constants as FS, type ReadStream } from 'node:fs';
-import { lstat, link, open, readdir, rename, stat, unlink } from 'node:fs/promises';
+import { lstat, link, mkdir, open, rename, stat, unlink } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -15,14 +15,22 @@ import type { DirEntry, DirListing, EntryType } from '../../../common/protocol.j
 /** Default cap on one upload (the contract's 100 MiB). */
 export const DEFAULT_UPLOAD_MAX_BYTES = 100 * 1024 * 1024;
 
-/** Map a Node fs error to the API's error; anything unexpected stays a 500. */
-export function fsError(err: unknown, what: string): PortholeError | unknown {
+/**
+ * Map a Node fs error to the API's error, worded so a person knows what to change; anything
+ * unexpected stays a 500. `access` says whether the server was reading or writing.
+ */
+export function fsError(err: unknown, what: string, access: 'read' | 'write' = 'read'): PortholeError | unknown {
+  if (err instanceof PortholeError) return err;
   const code = (err as NodeJS.ErrnoException | null)?.code;
   if (code === 'ENOENT' || code === 'ENOTDIR') return new PortholeError('not_found', `${what} does not exist`);
-  if (code === 'EACCES' || code === 'EPERM') return new PortholeError('forbidden', `${what} is not readable by the server's user`);
+  if (code === 'EACCES' || code === 'EPERM') {
+    return new PortholeError('forbidden', `Permission denied: the server's user may not ${access === 'read' ? 'read' : 'write to'} ${what}`);
+  }
+  if (code === 'EROFS') return new PortholeError('forbidden', `${what} is on a read-only file system`);
   if (code === 'EEXIST') return new PortholeError('conflict', `${what} already exists`);
-  if (code === 'EISDIR') return new PortholeError('validation_failed', `${what} is a directory`);
-  if (code === 'ENAMETOOLONG') return new PortholeError('validation_failed', `${what}: the name is too long`);
+  if (code === 'EISDIR') return new PortholeError('validation_failed', `${what} is a folder`);
+  if (code === 'ENOSPC' || code === 'EDQUOT') return new PortholeError('disk_full', `No space left on the disk that holds ${what}`);
+  if (code === 'ENAMETOOLONG') return new PortholeError('validation_failed', `The name is too long: ${what}`);
   return err;
 }
 
@@ -32,39 +40,6 @@ export function absolutePath(p: string | undefined, fallback: string = os.homedi
   if (p.includes('\0')) throw new PortholeError('validation_failed', 'The path contains a NUL byte');
   if (!path.isAbsolute(p)) throw new PortholeError('path_not_absolute', `The path must be absolute: ${p}`);
   return path.resolve(p);
-}
-
-function typeOf(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicLink(): boolean }): EntryType {
-  if (s.isSymbolicLink()) return 'symlink';
-  if (s.isDirectory()) return 'dir';
-  if (s.isFile()) return 'file';
-  return 'other';
-}
-
-export async function listDir(dir: string): Promise<DirListing> {
-  let names: string[];
-  try {
-    const s = await stat(dir);
-    if (!s.isDirectory()) throw new PortholeError('validation_failed', `Not a directory: ${dir}`);
-    names = await readdir(dir);
-  } catch (err) {
-    throw fsError(err, dir);
-  }
-  const entries = await Promise.all(
-    names.map(async (name): Promise<DirEntry> => {
-      try {
-        const s = await lstat(path.join(dir, name));
-        return { name, type: typeOf(s), size: s.size, mtime: s.mtime.toISOString() };
-      } catch {
-        // Vanished between readdir and lstat, or unreadable: still list the name.
-        return { name, type: 'other', size: 0, mtime: new Date(0).toISOString() };
-      }
-    }),
-  );
-  // Folders first, then by name: what a file picker shows.
-  entries.sort((a, b) => Number(b.type === 'dir') - Number(a.type === 'dir') || a.name.localeCompare(b.name));
-  const parent = path.dirname(dir);
-  return { path: dir, parent: parent === dir ? null : parent, entries };
 }
 
 const MIME: Record<string, string> = {
@@ -113,6 +88,23 @@ export function validFileName(name: string): string {
 export interface UploadOptions {
   overwrite: boolean;
   maxBytes: number;
+  /** The request's Content-Length, when it has one: a body that ends short is a broken upload. */
+  expectedBytes?: number;
+}
+
+/** Uploads in flight write to `.porthole-upload.<id>` in the target folder. */
+export const UPLOAD_TEMP_PREFIX = '.porthole-upload.';
+
+/** Creates one folder; its parent must exist (mkdir -p is not offered: a typo would make a tree). */
+export async function makeDir(dir: string): Promise<{ path: string }> {
+  try {
+    await mkdir(dir, { mode: 0o777 });
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === 'ENOENT') throw new PortholeError('not_found', `The parent folder ${path.dirname(dir)} does not exist`);
+    throw fsError(err, dir, 'write');
+  }
+  return { path: dir };
 }
 
 /** Write the body to a temp file beside the target, fsync, then move it into place in one step. */
@@ -122,7 +114,7 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
     const s = await stat(dir);
     if (!s.isDirectory()) throw new PortholeError('validation_failed', `Not a directory: ${dir}`);
   } catch (err) {
-    throw fsError(err, dir);
+    throw fsError(err, dir, 'write');
   }
   const target = path.join(dir, name);
   if (!opts.overwrite) {
@@ -130,7 +122,7 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
     if (exists) throw new PortholeError('conflict', `${target} already exists (add &overwrite=1 to replace it)`);
   }
   // Short and fixed-length, so any name the target may have (255 bytes) fits the temp name too.
-  const tmp = path.join(dir, `.porthole-upload.${newId()}`);
+  const tmp = path.join(dir, `${UPLOAD_TEMP_PREFIX}${newId()}`);
   let size = 0;
   try {
     const handle = await open(tmp, 'wx', 0o644);
@@ -139,6 +131,11 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
         size += chunk.length;
         if (size > opts.maxBytes) throw new PortholeError('payload_too_large', `Uploads are limited to ${opts.maxBytes} bytes`);
         await handle.write(chunk);
+      }
+      // A client that went away mid-body can end the stream without an error: never keep
+      // a truncated file in place of the one that was sent.
+      if (opts.expectedBytes !== undefined && size !== opts.expectedBytes) {
+        throw new PortholeError('upload_incomplete', `The upload ended after ${size} of ${opts.expectedBytes} bytes`);
       }
       await handle.sync();
     } finally {
@@ -152,7 +149,12 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
     }
   } catch (err) {
     await unlink(tmp).catch(() => {});
-    throw fsError(err, target);
+    // The client went away mid-body (Node: ECONNRESET "aborted"): a broken upload, not a fault.
+    const code = (err as NodeJS.ErrnoException | null)?.code;
+    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (body.destroyed && !(err instanceof PortholeError))) {
+      throw new PortholeError('upload_incomplete', `The upload of ${target} was cut off after ${size} bytes`);
+    }
+    throw fsError(err, target, 'write');
   }
   return { path: target, size };
 }

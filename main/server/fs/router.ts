@@ -3,10 +3,12 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
 import { PortholeError } from '../../../common/errors.js';
-import { absolutePath, listDir, openFile, uploadFile, DEFAULT_UPLOAD_MAX_BYTES } from './files.js';
+import { absolutePath, makeDir, openFile, uploadFile, DEFAULT_UPLOAD_MAX_BYTES } from './files.js';
+import { streamListing } from './listing.js';
 
 const flag = z.enum(['0', '1', 'true', 'false']).transform((v) => v === '1' || v === 'true');
 const ListQuery = z.strictObject({ path: z.string().max(4096).optional() });
+const MkdirQuery = z.strictObject({ path: z.string().min(1).max(4096) });
 const FileQuery = z.strictObject({ path: z.string().min(1).max(4096), download: flag.optional() });
 const UploadQuery = z.strictObject({
   dir: z.string().min(1).max(4096),
@@ -38,7 +40,17 @@ export function fsRouter(opts: FsRouterOptions = {}): Router {
 
   router.get('/', async (req: Request, res: Response) => {
     const q = parseQuery(ListQuery, req);
-    res.json(await listDir(absolutePath(q.path)));
+    // Streamed in batches (listing.ts); `uploadMaxBytes` lets a client refuse a file that is
+    // too big before sending it (docs/api.md).
+    await streamListing(absolutePath(q.path), res, { uploadMaxBytes: maxBytes }, () => {
+      res.status(200).setHeader('Content-Type', 'application/json; charset=utf-8');
+      res.setHeader('Cache-Control', 'no-store');
+    });
+  });
+
+  router.post('/mkdir', async (req: Request, res: Response) => {
+    const q = parseQuery(MkdirQuery, req);
+    res.status(201).json(await makeDir(absolutePath(q.path)));
   });
 
   router.get('/file', async (req: Request, res: Response, next: NextFunction) => {
@@ -61,9 +73,14 @@ export function fsRouter(opts: FsRouterOptions = {}): Router {
 
   router.post('/upload', async (req: Request, res: Response) => {
     const q = parseQuery(UploadQuery, req);
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > maxBytes) throw new PortholeError('payload_too_large', `Uploads are limited to ${maxBytes} bytes`);
-    const result = await uploadFile(absolutePath(q.dir), q.name, req, { overwrite: q.overwrite ?? false, maxBytes });
+    const length = req.headers['content-length'];
+    const declared = length === undefined ? undefined : Number(length);
+    if (declared !== undefined && declared > maxBytes) throw new PortholeError('payload_too_large', `Uploads are limited to ${maxBytes} bytes`);
+    const result = await uploadFile(absolutePath(q.dir), q.name, req, {
+      overwrite: q.overwrite ?? false,
+      maxBytes,
+      expectedBytes: declared !== undefined && Number.isSafeInteger(declared) ? declared : undefined,
+    });
     res.status(201).json(result);
   });
 

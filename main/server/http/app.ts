@@ -16,6 +16,7 @@ import { eventRoutes } from './routes/events.js';
 import { pageRoutes } from './routes/pages.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { shareRoutes } from './routes/shares.js';
+import { sessionCwdRoutes } from '../fs/cwd-route.js';
 
 export interface HttpApp {
   app: Express;
@@ -68,6 +69,7 @@ export function createApp(ctx: ApiContext): HttpApp {
   });
 
   app.use(authRoutes(ctx));
+  app.use(sessionCwdRoutes(ctx));
   app.use(sessionRoutes(ctx));
   app.use(shareRoutes(ctx));
   app.use(eventRoutes(ctx, sse));
