@@ -1,10 +1,8 @@
 // The `porthole` command table and dispatcher: argv -> one command's run(), and its result or
 // error -> an exit code (through exit.ts). A command is an entry here; modules load lazily, so
 // `porthole ls` never pulls in the server and `porthole serve` never pulls in the client.
-import { readFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { EXIT, UsageError } from '../../common/errors.js';
+import { VERSION } from '../../common/version.js';
 import { boolFlag, formatHelp, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
 import { reportError } from './exit.js';
 
@@ -122,21 +120,6 @@ export const COMMANDS: readonly Command[] = [
   ),
 ];
 
-/** The version in package.json, found from source (main/cli) or from dist/main/cli. */
-export function packageVersion(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (let i = 0; i < 5; i++) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === 'porthole' && pkg.version) return pkg.version;
-    } catch {
-      /* keep walking up */
-    }
-    dir = dirname(dir);
-  }
-  return '0.0.0';
-}
-
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
@@ -163,7 +146,7 @@ export async function dispatch(argv: readonly string[], ctx: CliContext): Promis
       return first === undefined ? EXIT.usage : EXIT.ok;
     }
     if (first === '--version' || first === '-v' || first === '-V') {
-      ctx.stdout.write(`porthole ${packageVersion()}\n`);
+      ctx.stdout.write(`porthole ${VERSION}\n`);
       return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === first);

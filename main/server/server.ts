@@ -2,13 +2,14 @@
 // Server.create(options), listen(), close(), and differ only in options. It owns every
 // resource below it (data dir, auth, sessions, HTTP, WebSocket, SSE) and releases them all
 // in close(), so a process whose server has closed can exit naturally.
-import { readFileSync, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortholeError, UsageError } from '../../common/errors.js';
+import { VERSION } from '../../common/version.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
 import { LoginLimiter } from './auth/login-limiter.js';
@@ -59,14 +60,6 @@ const PACKAGE_ROOT = (() => {
     dir = dirname(dir);
   }
   return process.cwd();
-})();
-
-const VERSION: string = (() => {
-  try {
-    return (JSON.parse(readFileSync(join(PACKAGE_ROOT, 'package.json'), 'utf8')) as { version?: string }).version ?? '0.0.0';
-  } catch {
-    return '0.0.0';
-  }
 })();
 
 /** One line a user can act on, for the listen errors they can cause. */
