@@ -7,6 +7,7 @@ import { DataDir } from '../server/datadir.js';
 import { createLogger } from '../server/log.js';
 import { boolFlag, formatHelp, listFlag, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
 import type { CliContext } from './commands.js';
+import { serveStopSignals } from '../server/platform/signals.js';
 
 /** The contract says exit within 5 s of the signal; leave a margin for process teardown. */
 export const SHUTDOWN_DEADLINE_MS = 4500;
@@ -68,7 +69,10 @@ export function reachLines(server: { linksLocalOnly(): boolean; otherAddresses()
   return lines;
 }
 
-/** Resolves once SIGINT or SIGTERM arrives; a second signal ends the process at once. */
+/**
+ * Resolves once a stop signal arrives (SIGINT/SIGTERM; on Windows SIGINT, SIGBREAK and the
+ * console closing: platform/signals.ts); a second signal ends the process at once.
+ */
 function waitForStopSignal(ctx: CliContext, onSecond: () => void): { stopped: Promise<string>; dispose(): void } {
   let resolveStop: (s: string) => void = () => {};
   const stopped = new Promise<string>((r) => (resolveStop = r));
@@ -78,13 +82,12 @@ function waitForStopSignal(ctx: CliContext, onSecond: () => void): { stopped: Pr
     if (count === 1) resolveStop(signal);
     else onSecond();
   };
-  process.on('SIGINT', handler);
-  process.on('SIGTERM', handler);
+  const signals = serveStopSignals(process.platform);
+  for (const s of signals) process.on(s, handler);
   return {
     stopped,
     dispose() {
-      process.off('SIGINT', handler);
-      process.off('SIGTERM', handler);
+      for (const s of signals) process.off(s, handler);
     },
   };
 }

@@ -12,6 +12,7 @@ import {
   Menu,
   nativeImage,
   Notification,
+  powerMonitor,
   session,
   shell,
   Tray,
@@ -21,6 +22,7 @@ import {
 } from 'electron';
 import type { ServerEvent, Session } from '../../common/protocol.js';
 import { createLogger } from '../server/log.js';
+import { systemEndEvents } from '../server/platform/signals.js';
 import { Server } from '../server/server.js';
 import { checkInvoke, dispatch, IPC, type IpcHandlers } from './ipc-contract.js';
 import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent } from './join-notify.js';
@@ -78,6 +80,15 @@ function createWindow(url: string): BrowserWindow {
   win.on('closed', () => {
     if (state.win === win) state.win = null;
   });
+  if (systemEndEvents(process.platform).includes('window-query-session-end')) {
+    // Windows logoff/shutdown: no before-quit comes. Holding the logoff (preventDefault) gives
+    // the shutdown its few seconds; session-end cannot be held, so it only starts it.
+    win.on('query-session-end', (e) => {
+      e.preventDefault();
+      onSignal('query-session-end');
+    });
+    win.on('session-end', () => onSignal('session-end'));
+  }
   void win.loadURL(url).catch((err: unknown) => log.error('window load failed', { error: message(err) }));
   state.win = win;
   return win;
@@ -323,7 +334,8 @@ function onBeforeQuit(e: Electron.Event): void {
   });
 }
 
-function onSignal(signal: NodeJS.Signals): void {
+/** A signal, or the OS ending the user's session: shut down without asking (nobody may be there). */
+function onSignal(signal: string): void {
   const d = quitDecision(quitState(), { interactive: false });
   log.info('signal received', { signal, action: d });
   if (d === 'shutdown') void shutdown();
@@ -350,6 +362,15 @@ if (!app.requestSingleInstanceLock()) {
       // handling (which only calls app.quit(), and so would put the question on screen):
       // a signal runs the contract's shutdown directly.
       for (const sig of SHUTDOWN_SIGNALS) process.on(sig, () => onSignal(sig));
+      if (systemEndEvents(process.platform).includes('power-monitor-shutdown')) {
+        // macOS logout or shutdown, Linux shutdown: a question would hold up (macOS) the logout;
+        // preventDefault asks the OS to wait while the shutdown runs.
+        // (electron.d.ts types the listener without arguments, but Electron passes the event.)
+        powerMonitor.on('shutdown', (...args: unknown[]) => {
+          (args[0] as { preventDefault?(): void } | undefined)?.preventDefault?.();
+          onSignal('system-shutdown');
+        });
+      }
       return start();
     })
     .catch((err: unknown) => {

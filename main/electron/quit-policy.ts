@@ -1,6 +1,7 @@
 // Why this exists: quitting ends every running shell (contract: shutdown sequence), so the app
 // asks first when sessions are running. The decision, the dialog's words and the window-close
 // behaviour are pure here; main.ts wires them to before-quit and server.close().
+import { desktopStopSignals } from '../server/platform/signals.js';
 import type { MessageBoxSpec } from './port-choice.js';
 
 /** server.close() must end within this long (the contract's 5 s) before the app exits anyway. */
@@ -27,10 +28,11 @@ export type QuitDecision = 'proceed' | 'wait' | 'shutdown' | 'ask';
 
 /**
  * Signals that mean "stop now": Ctrl+C in the terminal that ran `npm start` (SIGINT), the
- * session manager at logout or `kill` (SIGTERM), the terminal closing (SIGHUP). The contract's
+ * session manager at logout or `kill` (SIGTERM), the terminal closing (SIGHUP); on Windows
+ * SIGINT, Ctrl+Break (SIGBREAK) and the console closing (platform/signals.ts). The contract's
  * answer to them is the shutdown sequence, exactly as for `porthole serve`.
  */
-export const SHUTDOWN_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+export const SHUTDOWN_SIGNALS = desktopStopSignals(process.platform);
 
 /**
  * `interactive` is false for a signal: nobody may be there to answer a dialog (logout waits a

@@ -43,7 +43,7 @@ export interface ResolvedServeOptions {
   allowHosts?: string[];
   scrollback?: number;
   recordingCapBytes?: number;
-  shell?: string;
+  shell?: string | string[];
   rendererDir?: string;
   logger?: Logger;
   trustProxy?: TrustProxy;

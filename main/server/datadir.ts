@@ -7,6 +7,9 @@ import { homedir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { z } from 'zod';
 import { UsageError } from '../../common/errors.js';
+import { dataDirFor, secretProtection } from './platform/dirs.js';
+import type { Platform } from './platform/env.js';
+import { isInside } from './platform/paths.js';
 
 export const SECRET_BYTES = 32;
 export const CONFIG_FILE = 'config.json';
@@ -32,18 +35,16 @@ export const PortholeConfigSchema = z.strictObject({
   allowHosts: z.array(z.string().min(1).max(253)).max(64).optional(),
   scrollback: z.int().min(0).max(1_000_000).optional(),
   recordingCapBytes: z.int().min(0).optional(),
-  shell: z.string().min(1).max(4096).optional(),
+  /** A program (run with no arguments) or an argv, e.g. ["/bin/zsh", "-l"] or ["pwsh.exe", "-NoLogo"]. */
+  shell: z.union([z.string().min(1).max(4096), z.array(z.string().min(1).max(4096)).min(1).max(64)]).optional(),
   /** Like --trust-proxy: a hop count, or addresses / CIDR ranges separated by commas. */
   trustProxy: z.union([z.int().min(0).max(32), z.string().min(1).max(4096)]).optional(),
 });
 export type PortholeConfig = z.infer<typeof PortholeConfigSchema>;
 
-/** `$XDG_CONFIG_HOME/porthole`, else `~/.config/porthole` (contract section 6). */
-export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
-  const xdg = env.XDG_CONFIG_HOME;
-  // The XDG spec says a relative XDG_CONFIG_HOME is invalid and must be ignored.
-  if (xdg && xdg.startsWith('/')) return join(xdg, 'porthole');
-  return join(homedir(), '.config', 'porthole');
+/** The headless default: XDG on Linux and macOS, %APPDATA%\porthole on Windows (platform/dirs.ts). */
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: Platform = process.platform): string {
+  return dataDirFor(platform, env, homedir());
 }
 
 /** One line naming the problem with a path, for UsageError messages. */
@@ -191,7 +192,7 @@ export class DataDir {
   /** Atomic write of a file directly inside the data dir (or a subdir like recordings/). */
   async writeAtomic(name: string, data: string | Uint8Array, mode = 0o600): Promise<void> {
     const target = resolve(this.dir, name);
-    if (!target.startsWith(this.dir + '/')) throw new Error(`writeAtomic: ${name} is outside the data dir`);
+    if (target === this.dir || !isInside(process.platform, this.dir, target)) throw new Error(`writeAtomic: ${name} is outside the data dir`);
     try {
       await writeFileAtomic(target, data, mode);
     } catch (err) {
@@ -246,8 +247,9 @@ async function readSecret(path: string): Promise<Buffer | null> {
   let buf: Buffer;
   try {
     const st = await fsp.stat(path);
-    // A secret others can read is no secret: tighten it rather than trust it silently.
-    if ((st.mode & 0o077) !== 0) await fsp.chmod(path, 0o600);
+    // A secret others can read is no secret: tighten it rather than trust it silently. On
+    // Windows the mode bits are made up (the ACL protects it): nothing to check there.
+    if (secretProtection(process.platform) === 'mode' && (st.mode & 0o077) !== 0) await fsp.chmod(path, 0o600);
     buf = await fsp.readFile(path);
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code === 'ENOENT') return null;

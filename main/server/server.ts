@@ -45,7 +45,7 @@ export interface ServerOptions {
   allowHosts?: string[]; // --allow-host: more Host names accepted while listening on loopback
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
-  shell?: string; // default: the user's login shell
+  shell?: string | string[]; // a program or argv; default: config.json `shell`, else the OS's login shell (platform/shell.ts)
   rendererDir?: string; // built pages; default dist/renderer
   logger?: Logger;
   /** --trust-proxy: whose X-Forwarded-For names the client (default: nobody's). */
@@ -193,7 +193,10 @@ export class Server {
       };
       tls = { cert: await read('cert', options.tls.cert), key: await read('key', options.tls.key) };
     }
-    return new Server(options, { dataDir, revocations, passwords, tls });
+    // config.json's `shell` is the user's choice for every Server, the desktop app's included
+    // (porthole serve has already put it into options).
+    const shell = options.shell ?? (await dataDir.readConfig()).shell;
+    return new Server({ ...options, shell }, { dataDir, revocations, passwords, tls });
   }
 
   /** The origin links use by default: publicUrl when set, else the listen address (a

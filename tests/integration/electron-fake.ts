@@ -182,8 +182,12 @@ export class FakeWebContents extends EventEmitter {
 }
 export { FakeEvent };
 
+/** powerMonitor: a test emits 'shutdown' with a FakeEvent, as Electron does at logout/shutdown. */
+export const powerMonitor = new EventEmitter();
+
 export const electron = {
   app,
+  powerMonitor,
   BrowserWindow: FakeBrowserWindow,
   Tray: FakeTray,
   Notification: FakeNotification,

@@ -22,6 +22,12 @@ describe('launch', () => {
     expect(childEnv({}, undefined).TERM).toBe('xterm-256color');
   });
 
+  it('on Windows our variables are kept out whatever their case (names are case-insensitive there)', () => {
+    const base = { Path: 'C:\\bin', Porthole_Password: 'pw', porthole_token: 't', electron_run_as_node: '1' };
+    expect(childEnv(base, undefined, 'win32')).toEqual({ Path: 'C:\\bin', TERM: 'xterm-256color', COLORTERM: 'truecolor' });
+    expect(childEnv(base, undefined, 'linux')).toMatchObject({ Porthole_Password: 'pw' }); // another variable on Linux
+  });
+
   it('resolves cwd from home for ~ and relative paths, and refuses files and missing dirs', async () => {
     const home = await makeTempDir();
     await mkdir(join(home, 'sub'));
@@ -44,12 +50,12 @@ describe('launch', () => {
     await chmod(join(a, 'tool'), 0o644); // not executable: skipped, like execvp does
     await writeFile(join(b, 'tool'), '#!/bin/sh\n');
     await chmod(join(b, 'tool'), 0o755);
-    expect(await resolveCommand('tool', `${a}:${b}`, dir)).toBe(join(b, 'tool'));
-    expect(await code(resolveCommand('tool', a, dir))).toBe('command_not_found');
-    expect(await resolveCommand('./b/tool', '/nowhere', dir)).toBe(join(b, 'tool'));
-    expect(await code(resolveCommand('./a/tool', '/nowhere', dir))).toBe('command_not_found');
-    expect(await code(resolveCommand('./b', '/nowhere', dir))).toBe('command_not_found'); // a directory
-    expect(await code(resolveCommand('no-such-tool-here', `${a}:${b}`, dir))).toBe('command_not_found');
+    expect(await resolveCommand('tool', { PATH: `${a}:${b}` }, dir)).toBe(join(b, 'tool'));
+    expect(await code(resolveCommand('tool', { PATH: a }, dir))).toBe('command_not_found');
+    expect(await resolveCommand('./b/tool', { PATH: '/nowhere' }, dir)).toBe(join(b, 'tool'));
+    expect(await code(resolveCommand('./a/tool', { PATH: '/nowhere' }, dir))).toBe('command_not_found');
+    expect(await code(resolveCommand('./b', { PATH: '/nowhere' }, dir))).toBe('command_not_found'); // a directory
+    expect(await code(resolveCommand('no-such-tool-here', { PATH: `${a}:${b}` }, dir))).toBe('command_not_found');
   });
 
   it('derives a readable, bounded, control-character-free name', () => {

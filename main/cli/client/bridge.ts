@@ -7,6 +7,7 @@ import { INPUT_MAX_BYTES, VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from
 import { WsServerMessageSchema, type Session, type ViewMode } from '../../../common/protocol.js';
 import { connectError, noSession, refusalError, type ApiClient } from './api.js';
 import { DetachKeyFilter } from './detach.js';
+import { resizeWatchFor } from '../../server/platform/signals.js';
 import { terminalSize, type ClientIO, type ClientSignal } from './io.js';
 
 /** The server must say `ready` this soon after the socket opens. */
@@ -101,11 +102,17 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
       if (!ready) finish(new PortholeError('internal', `the server at ${api.base.href} did not start the terminal stream in time`));
     });
 
-    const sendResize = () => {
+    let sentSize = '';
+    /** A 'resize' event always sends; the Windows poll (onlyIfChanged) sends a change only. */
+    const sendResize = (onlyIfChanged = false) => {
       if (mode !== 'owner' || ws.readyState !== WebSocket.OPEN) return;
       const { cols, rows } = terminalSize(io);
+      const size = `${cols}x${rows}`;
+      if (onlyIfChanged && size === sentSize) return;
+      sentSize = size;
       ws.send(JSON.stringify({ type: 'resize', cols, rows }));
     };
+    const onResizeEvent = () => sendResize();
 
     const sendInput = (bytes: Buffer) => {
       for (let i = 0; i < bytes.length; i += INPUT_MAX_BYTES) {
@@ -140,9 +147,17 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
       });
       io.stdin.resume();
       if (io.stdout.isTTY) {
-        // Node turns SIGWINCH into 'resize' on a TTY stdout.
-        io.stdout.on('resize', sendResize);
-        cleanups.push(() => io.stdout.removeListener('resize', sendResize));
+        // POSIX: Node turns SIGWINCH into 'resize' on a TTY stdout. Windows has no SIGWINCH and
+        // ConPTY hosts do not always raise 'resize', so the size is polled there too.
+        const watch = resizeWatchFor(io.platform ?? process.platform);
+        if (watch.resizeEvent) {
+          io.stdout.on('resize', onResizeEvent);
+          cleanups.push(() => io.stdout.removeListener('resize', onResizeEvent));
+        }
+        if (watch.pollMs !== null) {
+          const poll = setInterval(() => sendResize(true), watch.pollMs);
+          cleanups.push(() => clearInterval(poll));
+        }
         sendResize();
       }
     };

@@ -5,6 +5,9 @@ import fs from 'node:fs/promises';
 import { constants as FS } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { commandCandidates } from '../platform/command.js';
+import { isWindows, type Env, type Platform } from '../platform/env.js';
+import { cwdFrom } from '../platform/paths.js';
 import { PortholeError } from '../../../common/errors.js';
 import { SESSION_NAME_MAX } from '../../../common/protocol.js';
 
@@ -13,10 +16,7 @@ const STRIPPED_ENV_PREFIXES = ['PORTHOLE_', 'ELECTRON_'];
 
 /** An absolute, existing directory; `~` and relative paths are taken from the home directory. */
 export async function resolveCwd(cwd: string | undefined, home: string = os.homedir()): Promise<string> {
-  let dir = cwd ?? home;
-  if (dir === '~') dir = home;
-  else if (dir.startsWith('~/')) dir = path.join(home, dir.slice(2));
-  dir = path.resolve(home, dir);
+  const dir = cwdFrom(process.platform, cwd, home);
   let st;
   try {
     st = await fs.stat(dir);
@@ -41,25 +41,20 @@ async function isExecutableFile(file: string): Promise<'ok' | 'missing' | 'not_e
 }
 
 /**
- * The absolute path execvp would run for `file` with this PATH and cwd. Spawning that exact
- * path means what was checked is what runs.
+ * The absolute path the OS's own lookup would run for `file` with this environment's PATH
+ * (and PATHEXT on Windows) and cwd (platform/command.ts). Spawning that exact path means what
+ * was checked is what runs.
  */
-export async function resolveCommand(file: string, envPath: string | undefined, cwd: string): Promise<string> {
-  if (file.includes('/')) {
-    const abs = path.resolve(cwd, file);
-    const r = await isExecutableFile(abs);
-    if (r === 'ok') return abs;
-    throw new PortholeError(
-      'command_not_found',
-      r === 'missing' ? `Command not found: ${file}` : `Command is not executable: ${file}`,
-    );
-  }
+export async function resolveCommand(file: string, env: Env, cwd: string, platform: Platform = process.platform): Promise<string> {
+  const { explicit, files } = commandCandidates(platform, file, env, cwd);
   let sawNonExecutable = false;
-  for (const dir of (envPath ?? '/usr/local/bin:/usr/bin:/bin').split(':')) {
-    const candidate = path.resolve(cwd, dir || '.', file);
+  for (const candidate of files) {
     const r = await isExecutableFile(candidate);
     if (r === 'ok') return candidate;
     if (r === 'not_executable') sawNonExecutable = true;
+  }
+  if (explicit) {
+    throw new PortholeError('command_not_found', sawNonExecutable ? `Command is not executable: ${file}` : `Command not found: ${file}`);
   }
   throw new PortholeError(
     'command_not_found',
@@ -71,11 +66,14 @@ export async function resolveCommand(file: string, envPath: string | undefined, 
 export function childEnv(
   base: NodeJS.ProcessEnv,
   extra: Record<string, string> | undefined,
+  platform: Platform = process.platform,
 ): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(base)) {
     if (v === undefined) continue;
-    if (STRIPPED_ENV_PREFIXES.some((p) => k.startsWith(p))) continue;
+    // Windows names are case-insensitive: `Porthole_Password` is PORTHOLE_PASSWORD there.
+    const name = isWindows(platform) ? k.toUpperCase() : k;
+    if (STRIPPED_ENV_PREFIXES.some((p) => name.startsWith(p))) continue;
     env[k] = v;
   }
   env.TERM = 'xterm-256color';

@@ -1,6 +1,5 @@
 // The registry of sessions: validates and launches them, lists and renames them, ends them, and
 // reports session.* events. It is what the http and ws layers (and Server) hold.
-import os from 'node:os';
 import fs from 'node:fs';
 import { PortholeError } from '../../../common/errors.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, KILL_GRACE_MS } from '../../../common/flow.js';
@@ -9,6 +8,7 @@ import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import { nodePtyPort } from '../pty/node-pty.js';
 import type { PtyPort } from '../pty/port.js';
+import { processDefaultShell } from '../platform/shell.js';
 import { childEnv, deriveName, resolveCommand, resolveCwd } from './launch.js';
 import { ScreenHost } from './screen-host.js';
 import { PtySession } from './session.js';
@@ -20,7 +20,8 @@ export interface SessionManagerOptions {
   dataDir?: { readonly recordingsDir: string };
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
-  shell?: string; // default: $SHELL, else the passwd entry's shell, else /bin/sh
+  /** The user's choice (config.json `shell`): a program, or argv; default processDefaultShell(). */
+  shell?: string | readonly string[];
   logger: Logger;
   /** Another runtime's PTY; default node-pty. */
   pty?: PtyPort;
@@ -28,16 +29,21 @@ export interface SessionManagerOptions {
   killGraceMs?: number;
 }
 
-/** The user's login shell: what a terminal app opens by default. */
+/**
+ * The user's login shell, as each OS's terminal opens it (platform/shell.ts: $SHELL or the
+ * passwd entry on Linux, `zsh -l` style on macOS, PowerShell or %ComSpec% on Windows).
+ * Kept for callers that want just the program.
+ */
 export function loginShell(): string {
-  if (process.env.SHELL) return process.env.SHELL;
-  try {
-    const shell = os.userInfo().shell;
-    if (shell) return shell;
-  } catch {
-    // no passwd entry (some containers)
-  }
-  return '/bin/sh';
+  return processDefaultShell().file;
+}
+
+/** The user's choice taken literally (a string is one program, no arguments), else the OS default. */
+function shellCommand(choice: string | readonly string[] | undefined): readonly string[] {
+  if (typeof choice === 'string' && choice !== '') return [choice];
+  if (Array.isArray(choice) && choice.length > 0 && choice[0] !== '') return [...(choice as readonly string[])];
+  const d = processDefaultShell();
+  return [d.file, ...d.args];
 }
 
 export class SessionManager {
@@ -47,6 +53,8 @@ export class SessionManager {
   private readonly scrollback: number;
   private readonly capBytes: number;
   private readonly shell: string;
+  /** What a session runs when the request names no command. */
+  private readonly defaultCommand: readonly string[];
   private readonly logger: Logger;
   private readonly pty: PtyPort;
   private readonly graceMs: number;
@@ -60,7 +68,8 @@ export class SessionManager {
     this.recordingsDir = dir;
     this.scrollback = opts.scrollback ?? DEFAULT_SCROLLBACK_LINES;
     this.capBytes = opts.recordingCapBytes ?? DEFAULT_RECORDING_CAP_BYTES;
-    this.shell = opts.shell || loginShell();
+    this.defaultCommand = shellCommand(opts.shell);
+    this.shell = this.defaultCommand[0];
     this.logger = opts.logger.child({ component: 'sessions' });
     this.pty = opts.pty ?? nodePtyPort;
     this.graceMs = opts.killGraceMs ?? KILL_GRACE_MS;
@@ -70,10 +79,10 @@ export class SessionManager {
   /** Throws PortholeError cwd_not_found / command_not_found (400) before anything is spawned. */
   async create(body: CreateSessionBody): Promise<Session> {
     if (this.closed) throw new PortholeError('internal', 'The server is stopping');
-    const command = body.command && body.command.length > 0 ? [...body.command] : [this.shell];
+    const command = body.command && body.command.length > 0 ? [...body.command] : [...this.defaultCommand];
     const cwd = await resolveCwd(body.cwd);
     const env = childEnv(process.env, body.env);
-    const file = await resolveCommand(command[0], env.PATH, cwd);
+    const file = await resolveCommand(command[0], env, cwd);
     await fs.promises.mkdir(this.recordingsDir, { recursive: true, mode: 0o700 });
     const id = newId();
     const session = new PtySession(
