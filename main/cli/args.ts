@@ -80,8 +80,8 @@ function describeParseError(err: unknown, spec: FlagSpec): string {
   }
 }
 
-/** The known flag closest to a mistyped one (edit distance <= 2), if any. */
-function suggest(flag: string, known: string[]): string | undefined {
+/** The known flag (or command) closest to a mistyped one (edit distance <= 2), if any. */
+export function suggest(flag: string, known: string[]): string | undefined {
   const name = flag.replace(/^-+/, '').split('=')[0];
   let best: string | undefined;
   let bestDist = 3;

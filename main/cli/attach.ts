@@ -27,5 +27,5 @@ export async function attach(opts: AttachOptions, io: ClientIO = processIO()): P
     eofSendsCtrlD: false,
     onReady: (s) => io.stderr.write(detachHint(s.id, s.name)),
   });
-  return settleOutcome(result, api, session.id, io);
+  return settleOutcome(result, api, session.id, io, opts);
 }

@@ -3,7 +3,7 @@
 // `porthole ls` never pulls in the server and `porthole serve` never pulls in the client.
 import { EXIT, UsageError } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
-import { boolFlag, formatHelp, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
+import { boolFlag, formatHelp, parseCommandArgs, stringFlag, suggest, type FlagSpec } from './args.js';
 import { reportError } from './exit.js';
 
 /** The process surface a command may touch; tests pass fakes. */
@@ -118,6 +118,18 @@ export const COMMANDS: readonly Command[] = [
         label: stringFlag(values, 'label'),
       }),
   ),
+  clientCommand(
+    'links',
+    'porthole links ID [--json]',
+    "list a session's share links (never their tokens)",
+    { json: { type: 'boolean', description: 'print the raw JSON array' } },
+    1,
+    async ({ values, positionals }, client) =>
+      (await import('./links.js')).links({ ...client, id: onePositional('links', 'a session ID', positionals), json: boolFlag(values, 'json') }),
+  ),
+  clientCommand('revoke', 'porthole revoke SHAREID', 'revoke a share link at once (its viewers are cut off)', {}, 1, async ({ positionals }, client) =>
+    (await import('./links.js')).revoke({ ...client, shareId: onePositional('revoke', 'a share ID (`porthole links ID` lists them)', positionals) }),
+  ),
 ];
 
 export function mainHelp(): string {
@@ -152,6 +164,8 @@ export async function dispatch(argv: readonly string[], ctx: CliContext): Promis
     const command = COMMANDS.find((c) => c.name === first);
     if (!command) {
       const what = first.startsWith('-') ? `unknown flag ${first}` : `unknown command ${JSON.stringify(first)}`;
+      const near = first.startsWith('-') ? undefined : suggest(first, COMMANDS.map((c) => c.name));
+      if (near) throw new UsageError(`${what} (did you mean ${near}?); see \`porthole --help\``);
       throw new UsageError(`${what}; commands: ${COMMANDS.map((c) => c.name).join(', ')} (see \`porthole --help\`)`);
     }
     return await command.run(rest, ctx);

@@ -14,7 +14,8 @@ export function exitCodeOf(err: unknown): number {
 /** The single line printed for an error, without the `porthole: ` prefix. */
 export function errorLine(err: unknown): string {
   if (err instanceof UsageError) return firstLine(err.message);
-  if (err instanceof PortholeError) return `${firstLine(err.message)} (${err.code})`;
+  // The code helps a user search for a refusal; 'internal' says nothing a user can act on.
+  if (err instanceof PortholeError) return err.code === 'internal' ? firstLine(err.message) : `${firstLine(err.message)} (${err.code})`;
   if (err instanceof Error) {
     const code = (err as NodeJS.ErrnoException).code;
     return `unexpected error: ${firstLine(err.message)}${code ? ` (${code})` : ''}`;

@@ -1,6 +1,6 @@
 // `porthole ls [--json]`: the sessions on the running server, as a table for people or as the
 // API's raw JSON array for scripts.
-import { connect, type ClientFlags } from './client/credentials.js';
+import { connect, hintFlags, type ClientFlags } from './client/credentials.js';
 import { formatSessionTable } from './client/format.js';
 import { processIO, type ClientIO } from './client/io.js';
 
@@ -15,7 +15,7 @@ export async function ls(opts: LsOptions, io: ClientIO = processIO()): Promise<n
   if (opts.json) {
     io.stdout.write(JSON.stringify(sessions, null, 2) + '\n');
   } else if (sessions.length === 0) {
-    io.stdout.write('No sessions. Start one with `porthole run -- CMD` or from the control panel.\n');
+    io.stdout.write(`No sessions. Start one with \`porthole run${hintFlags(opts)} -- CMD\` or from the control panel.\n`);
   } else {
     io.stdout.write(formatSessionTable(sessions, Date.now(), io.stdout.isTTY ? io.stdout.columns : undefined));
   }

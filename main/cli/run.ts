@@ -48,5 +48,5 @@ export async function run(opts: RunOptions, io: ClientIO = processIO()): Promise
       if (io.stdin.isTTY) io.stderr.write(detachHint(s.id, s.name));
     },
   });
-  return settleOutcome(result, api, session.id, io);
+  return settleOutcome(result, api, session.id, io, opts);
 }

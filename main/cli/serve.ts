@@ -4,6 +4,7 @@
 import { EXIT } from '../../common/errors.js';
 import { resolveDataDirPath, resolveServeOptions, type ServeFlags } from '../server/config.js';
 import { DataDir } from '../server/datadir.js';
+import { localUrl, removeServerFile, removeServerFileSync, writeServerFile } from '../server/discovery.js';
 import { createLogger } from '../server/log.js';
 import { boolFlag, formatHelp, listFlag, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
 import type { CliContext } from './commands.js';
@@ -100,10 +101,16 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
   }
   const flags = serveFlagsFrom(values);
   const logger = createLogger();
+  /** Set once server.json is written: an exit that skips close() still removes it. */
+  let serverFileDir: string | undefined;
+  const exitNow = () => {
+    if (serverFileDir) removeServerFileSync(serverFileDir);
+    ctx.exit(EXIT.ok);
+  };
   // Signals are caught from the start, so a Ctrl-C during startup still ends with a clean close.
   const signals = waitForStopSignal(ctx, () => {
     logger.warn('second signal: exiting now', {});
-    ctx.exit(EXIT.ok);
+    exitNow();
   });
   try {
     const dataDirPath = resolveDataDirPath(flags.dataDir, ctx.env);
@@ -118,10 +125,15 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     const { Server } = await import('../server/server.js');
     const server = await Server.create(options);
     let url: string;
+    let port: number;
     try {
-      ({ url } = await server.listen());
+      ({ url, port } = await server.listen());
+      // The client commands find this server through it (contract section 9).
+      await writeServerFile(dataDir.dir, { url: localUrl(options.tls ? 'https' : 'http', options.host, port), pid: process.pid });
+      serverFileDir = dataDir.dir;
     } catch (err) {
       await server.close().catch(() => {});
+      await removeServerFile(dataDir.dir).catch(() => {});
       throw err;
     }
     ctx.stdout.write(`Porthole listening on ${url}\n`);
@@ -139,12 +151,13 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     logger.info('stopping', { signal });
     const hard = setTimeout(() => {
       logger.error('shutdown took too long; exiting anyway', { deadlineMs: SHUTDOWN_DEADLINE_MS });
-      ctx.exit(EXIT.ok);
+      exitNow();
     }, SHUTDOWN_DEADLINE_MS);
     hard.unref();
     try {
       await server.close();
     } finally {
+      await removeServerFile(dataDir.dir).catch((err: unknown) => logger.warn('could not remove server.json', { error: err instanceof Error ? err : String(err) }));
       clearTimeout(hard);
     }
     return EXIT.ok;

@@ -25,6 +25,13 @@ export function parseShareMode(text: string | undefined, flag: string): ShareMod
 export function parseExpires(text: string | undefined): number {
   if (text === undefined) return DEFAULT_SHARE_EXPIRES_SECONDS;
   const seconds = parseDuration(text);
+  const m = /^\s*(\d{1,9})([smhd])\s*$/.exec(text);
+  if (seconds === null && m && Number(m[1]) === 0) {
+    throw new UsageError(`--expires ${JSON.stringify(text)} would end the link at once: give at least 1s (e.g. 90s, 30m, 2h, 7d); \`porthole revoke SHAREID\` ends one early`);
+  }
+  if (seconds === null && m) {
+    throw new UsageError(`--expires ${JSON.stringify(text)} is too long: at most 365d`);
+  }
   if (seconds === null) {
     throw new UsageError(`--expires ${JSON.stringify(text)} is not a duration: use a number and s, m, h or d (90s, 30m, 2h, 7d; at most 365d)`);
   }

@@ -15,7 +15,7 @@ import { UsageError } from '../../common/errors.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import { passwordProblem } from './auth/passwords.js';
 import { isLoopbackName as isLoopbackHost } from '../../common/reach.js';
-import { defaultDataDir, type PortholeConfig } from './datadir.js';
+import { dataDirFrom, type PortholeConfig } from './datadir.js';
 import type { Logger } from './log.js';
 import { parseTrustProxy, type TrustProxy } from './net/client-address.js';
 
@@ -67,9 +67,7 @@ export interface ServeFlags {
 
 /** The data dir a command uses: --data-dir, else PORTHOLE_DATA_DIR, else the default. */
 export function resolveDataDirPath(flag: string | undefined, env: NodeJS.ProcessEnv): string {
-  const dir = flag ?? (env[ENV.dataDir] || undefined) ?? defaultDataDir(env);
-  if (dir === '') throw new UsageError('--data-dir is empty: pass a directory');
-  return resolve(dir);
+  return dataDirFrom(flag, env);
 }
 
 /** 127.0.0.0/8, ::1, localhost: addresses no other machine can reach (one definition, in

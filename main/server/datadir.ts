@@ -47,6 +47,13 @@ export function defaultDataDir(env: NodeJS.ProcessEnv = process.env, platform: P
   return dataDirFor(platform, env, homedir());
 }
 
+/** The data dir a command uses: --data-dir, else PORTHOLE_DATA_DIR, else the default. */
+export function dataDirFrom(flag: string | undefined, env: NodeJS.ProcessEnv): string {
+  const dir = flag ?? (env.PORTHOLE_DATA_DIR || undefined) ?? defaultDataDir(env);
+  if (dir === '') throw new UsageError('--data-dir is empty: pass a directory');
+  return resolve(dir);
+}
+
 /** One line naming the problem with a path, for UsageError messages. */
 function fsProblem(err: unknown): string {
   const code = (err as NodeJS.ErrnoException | undefined)?.code;

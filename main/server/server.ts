@@ -136,8 +136,13 @@ export class Server {
         if (e.type === 'session.removed') this.shares.forgetSession(e.sessionId);
         this.bus.emit(e);
       }),
-      this.shares.onCreated((share) => this.bus.emit({ type: 'share.created', share })),
+      // Logged by id, never by token: the log tells who shared what, and a leaked log opens nothing.
+      this.shares.onCreated((share) => {
+        this.logger.info('share created', { shareId: share.id, sessionId: share.sessionId, mode: share.mode, expiresAt: share.expiresAt });
+        this.bus.emit({ type: 'share.created', share });
+      }),
       this.shares.onRevoked((share, reason) => {
+        this.logger.info(reason === 'revoked' ? 'share revoked' : 'share ended', { shareId: share.id, sessionId: share.sessionId, reason });
         this.gateway.closeByJti(share.id, `share ${reason}`);
         this.bus.emit({ type: 'share.revoked', share });
       }),

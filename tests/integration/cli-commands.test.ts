@@ -205,6 +205,8 @@ describe('porthole attach (pipe mode)', () => {
     io.stdinStream.write('\x1dd');
     expect(await done).toBe(0);
     expect(io.err()).toMatch(new RegExp(`detached; session ${s.id} keeps running`));
+    // The hint, pasted as it stands, reaches the same server: it carries --url and --data-dir.
+    expect(io.err()).toContain(`\`porthole attach --url ${ts.url} --data-dir ${ts.dataDir} ${s.id}\``);
     const after = await ts.json<Session>(`/api/sessions/${s.id}`);
     expect(after.body.status).toBe('running');
     expect(await processAlive(after.body.pid)).toBe(true);

@@ -10,6 +10,8 @@ import {
   MeResponseSchema,
   SessionListSchema,
   SessionSchema,
+  ShareListSchema,
+  type ShareListItem,
   type AuthConfigResponse,
   type CreateSessionBody,
   type CreateShareBody,
@@ -202,6 +204,16 @@ export class ApiClient {
   createShare(id: string, body: CreateShareBody): Promise<CreateShareResponse> {
     return this.typed(CreateShareResponseSchema, 'POST', `api/sessions/${encodeURIComponent(id)}/shares`, body, {
       notFound: noSession(id),
+    });
+  }
+
+  listShares(id: string): Promise<ShareListItem[]> {
+    return this.typed(ShareListSchema, 'GET', `api/sessions/${encodeURIComponent(id)}/shares`, undefined, { notFound: noSession(id) });
+  }
+
+  async revokeShare(shareId: string): Promise<void> {
+    await this.request('DELETE', `api/shares/${encodeURIComponent(shareId)}`, undefined, {
+      notFound: `no live link ${shareId} (revoked, expired, or never made): \`porthole links ID\` lists a session's links`,
     });
   }
 }

@@ -6,8 +6,10 @@ import { join } from 'node:path';
 import { UsageError } from '../../../common/errors.js';
 import { ApiClient, DEFAULT_URL, parseServerUrl, type TokenSource } from './api.js';
 import type { ClientIO } from './io.js';
-import { defaultDataDir, SECRET_BYTES, SECRET_FILE } from '../../server/datadir.js';
+import { dataDirFrom, SECRET_BYTES, SECRET_FILE } from '../../server/datadir.js';
+import { readLiveServerFile } from '../../server/discovery.js';
 import { mintOwnerToken } from './mint.js';
+import { formatCommand } from './format.js';
 
 /** A minted owner token lives this long: enough for one command, useless if it leaks later. */
 export const CLIENT_TOKEN_TTL_SECONDS = 5 * 60;
@@ -56,7 +58,7 @@ export async function resolveOwnerCredential(
 ): Promise<OwnerCredential> {
   const fromEnv = env.PORTHOLE_TOKEN?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
-  const dir = dataDir ?? defaultDataDir(env);
+  const dir = dataDirFrom(dataDir, env);
   const secret = await readSecret(dir);
   if (secret) return { token: mintOwnerToken(secret, CLIENT_TOKEN_TTL_SECONDS), source: 'datadir' };
   // No secret: ask the server (this also turns "no server" into its own clear line).
@@ -68,9 +70,30 @@ export async function resolveOwnerCredential(
   );
 }
 
+/**
+ * The server a client command talks to (contract section 9): --url, else PORTHOLE_URL, else
+ * the live server.json of the data dir (--data-dir, else PORTHOLE_DATA_DIR, else the
+ * default), else the default address.
+ */
+export async function serverUrl(flags: ClientFlags, env: NodeJS.ProcessEnv): Promise<string> {
+  if (flags.url !== undefined) return flags.url;
+  const fromEnv = env.PORTHOLE_URL?.trim();
+  if (fromEnv) return fromEnv;
+  const live = await readLiveServerFile(dataDirFrom(flags.dataDir, env));
+  return live?.url ?? DEFAULT_URL;
+}
+
+/** The flags a hint must repeat so that pasting it reaches the same server: the ones given. */
+export function hintFlags(flags: ClientFlags): string {
+  let out = '';
+  if (flags.url !== undefined) out += ` --url ${formatCommand([flags.url])}`;
+  if (flags.dataDir !== undefined) out += ` --data-dir ${formatCommand([flags.dataDir])}`;
+  return out;
+}
+
 /** The API client a client command uses: --url checked, owner credential resolved. */
 export async function connect(flags: ClientFlags, io: Pick<ClientIO, 'env'>, fetchImpl?: typeof fetch): Promise<ApiClient> {
-  const base = parseServerUrl(flags.url ?? DEFAULT_URL);
+  const base = parseServerUrl(await serverUrl(flags, io.env));
   const cred = await resolveOwnerCredential(io.env, flags.dataDir, base, fetchImpl);
   return new ApiClient({ base, token: cred.token, tokenSource: cred.source, fetch: fetchImpl });
 }

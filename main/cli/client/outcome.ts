@@ -1,6 +1,7 @@
 // How an attachment ends, as the line the user reads and the status the command exits with;
 // shared by `porthole run` and `porthole attach`.
 import type { ApiClient } from './api.js';
+import { hintFlags, type ClientFlags } from './credentials.js';
 import type { BridgeResult } from './bridge.js';
 import { DETACH_HELP } from './detach.js';
 import { SIGNAL_NUMBER, type ClientIO } from './io.js';
@@ -26,17 +27,19 @@ async function exitCodeFromApi(api: ApiClient, sessionId: string): Promise<numbe
 }
 
 /** Prints what happened (on stderr) and returns the exit status for the command. */
-export async function settleOutcome(result: BridgeResult, api: ApiClient, sessionId: string, io: ClientIO): Promise<number> {
+export async function settleOutcome(result: BridgeResult, api: ApiClient, sessionId: string, io: ClientIO, flags: ClientFlags = {}): Promise<number> {
+  // Pasted as it stands, the hint reaches the same server: it repeats --url / --data-dir.
+  const again = `\`porthole attach${hintFlags(flags)} ${sessionId}\``;
   switch (result.kind) {
     case 'exited': {
       const code = result.exitCode ?? (await exitCodeFromApi(api, sessionId));
       return code === null ? EXIT_WITHOUT_CODE : Math.min(Math.max(Math.trunc(code), 0), 255);
     }
     case 'detached':
-      io.stderr.write(`\r\nporthole: detached; session ${sessionId} keeps running (\`porthole attach ${sessionId}\`)\n`);
+      io.stderr.write(`\r\nporthole: detached; session ${sessionId} keeps running (${again})\n`);
       return 0;
     case 'signal':
-      io.stderr.write(`\r\nporthole: ${result.signal}; session ${sessionId} keeps running (\`porthole attach ${sessionId}\`)\n`);
+      io.stderr.write(`\r\nporthole: ${result.signal}; session ${sessionId} keeps running (${again})\n`);
       return 128 + SIGNAL_NUMBER[result.signal];
   }
 }

@@ -119,6 +119,7 @@ export class Connection {
     this.state = 'live';
     this.unregister = this.deps.registry.add(this, p.jti);
     this.armExpiry(p.exp);
+    if (p.role === 'share') this.log.info('share joined', { shareId: p.jti, mode: p.mode });
     this.send({ type: 'ready', session: handle.info(), mode: viewModeOf(p), protocol: SERVER_PROTOCOL, features: [...SERVER_FEATURES] });
     // attach() sends the redraw, then live output; it may close the sink (session ended).
     const viewer = handle.attach(new WsViewerSink(this.ws));
