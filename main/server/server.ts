@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
+import { createSecureContext } from 'node:tls';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortholeError, UsageError } from '../../common/errors.js';
@@ -197,6 +198,12 @@ export class Server {
         }
       };
       tls = { cert: await read('cert', options.tls.cert), key: await read('key', options.tls.key) };
+      try {
+        createSecureContext(tls); // a file that is not a PEM cert/key pair is a flag mistake too
+      } catch (err) {
+        const why = (err as NodeJS.ErrnoException).code ?? 'error';
+        throw new UsageError(`the TLS cert and key cannot be used together (${why}): fix --tls-cert / --tls-key`);
+      }
     }
     // config.json's `shell` is the user's choice for every Server, the desktop app's included
     // (porthole serve has already put it into options).
@@ -333,7 +340,9 @@ export class Server {
     http?.closeAllConnections();
     await closed;
     this.bus.clear();
-    this.logger.info('stopped', {});
+    // Only a server that listened says it stopped: after a failed listen (port in use) the
+    // CLI's one-line reason must be the only line on stderr (contract section 1).
+    if (this.listenUrl) this.logger.info('stopped', {});
   }
 
   private async login(password: string, ip: string): Promise<{ token: string; expiresAt: string }> {

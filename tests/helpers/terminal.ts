@@ -56,7 +56,8 @@ export function bufferLines(term: HeadlessTerminal): string[] {
 export function visibleText(term: HeadlessTerminal): string {
   const buf = term.buffer.active;
   const lines: string[] = [];
-  for (let y = 0; y < term.rows; y++) lines.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+  // Right-trimmed like the server's snapshot: written blanks at a row's end go too.
+  for (let y = 0; y < term.rows; y++) lines.push((buf.getLine(buf.baseY + y)?.translateToString(true) ?? '').replace(/[ \t]+$/, ''));
   return lines.join('\n');
 }
 

@@ -80,6 +80,15 @@ describe('HTTP API', () => {
     expect((await ts.json<Session[]>('/api/sessions')).body.map((s) => s.id)).toEqual([b.id]);
   });
 
+  it('serves snapshot rows right-trimmed, written blanks included', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', "printf 'a  b   \\n# '; exec cat"] });
+    await expect.poll(async () => (await ts.api(`/api/sessions/${s.id}/snapshot`)).text(), { timeout: 5000 }).toContain('#');
+    const rows = (await (await ts.api(`/api/sessions/${s.id}/snapshot`)).text()).split('\n');
+    expect(rows.slice(0, 3)).toEqual(['a  b', '#', '']);
+    expect(rows).toHaveLength(24);
+  });
+
   it('takes input, resizes, and serves snapshot and recording', async () => {
     const ts = await startServer();
     const s = await ts.createSession();

@@ -130,7 +130,8 @@ describe('porthole serve', () => {
       const r = serveSync(['--port', String(port), '--data-dir', tmp()]);
       expect(r.status).toBe(2);
       expect(r.stdout).toBe('');
-      const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('{'));
+      // Exactly one line: no JSON log line ("stopped") before or after it.
+      const lines = r.stderr.trim().split('\n');
       expect(lines).toHaveLength(1);
       expect(lines[0]).toMatch(/in use/);
       expect(lines[0]).toMatch(/--port/);
@@ -154,12 +155,16 @@ describe('porthole serve', () => {
       ['--data-dir', file],
       ['--data-dir', tmp(), '--tls-cert', '/nonexistent/cert.pem', '--tls-key', '/nonexistent/key.pem'],
       ['--data-dir', tmp(), '--tls-cert', file],
+      // Readable files that are no PEM pair, and a host that is not this machine's.
+      ['--data-dir', tmp(), '--tls-cert', file, '--tls-key', file],
+      ['--data-dir', tmp(), '--host', '192.0.2.1'],
     ]) {
       const r = serveSync(['--port', '0', ...args]);
-      expect(r.status).toBe(2);
+      expect(r.status, args.join(' ')).toBe(2);
       expect(r.stdout).toBe('');
-      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr.trim().split('\n'), r.stderr).toHaveLength(1);
       expect(r.stderr).not.toMatch(/\bat .*\.js:\d+/);
+      expect(r.stderr).not.toMatch(/^\{/m);
     }
   });
 });

@@ -39,6 +39,14 @@ type ResMessage = Extract<FromScreenWorker, { t: 'res' }>;
 
 const EMPTY = Buffer.alloc(0);
 
+/**
+ * Each row without trailing blanks (contract section 3). xterm's translateToString(true) trims
+ * only cells never written: a prompt's typed space (`"# "`) is a written cell, so it stays.
+ */
+export function rightTrimRows(text: string): string {
+  return text.replace(/[ \t]+$/gm, '');
+}
+
 export interface ScreenOptions {
   host: ScreenHost;
   cols: number;
@@ -111,7 +119,7 @@ export class Screen {
       this.request({ wait: true, serialize: true, text: true }, (m) =>
         resolve(
           m
-            ? { text: m.text ?? '', data: Buffer.from(m.data ?? '', 'utf8'), cols: m.cols, rows: m.rows }
+            ? { text: rightTrimRows(m.text ?? ''), data: Buffer.from(m.data ?? '', 'utf8'), cols: m.cols, rows: m.rows }
             : { text: '', data: EMPTY, cols: this.cols, rows: this.rows },
         ),
       );
