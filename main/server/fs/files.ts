@@ -7,6 +7,8 @@ import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { PortholeError } from '../../../common/errors.js';
 import { newId } from '../ids.js';
+import { pathFor, type Platform } from '../platform/env.js';
+import { fileNameProblem, isAbsolutePath } from '../platform/paths.js';
 
 // The listing's shapes are schemas in common/ (the panel validates what it gets with them).
 export type { DirEntry, DirListing, EntryType } from '../../../common/protocol.js';
@@ -34,12 +36,15 @@ export function fsError(err: unknown, what: string, access: 'read' | 'write' = '
   return err;
 }
 
-/** Paths must be absolute; they are normalised so `..` cannot hide what is asked for. */
-export function absolutePath(p: string | undefined, fallback: string = os.homedir()): string {
+/**
+ * Paths must be absolute by the platform's own rules (platform/paths.ts: `/...`; on Windows
+ * `C:\...`, `C:/...` or `\\server\share\...`); they are normalised so `..` cannot hide what is asked for.
+ */
+export function absolutePath(p: string | undefined, fallback: string = os.homedir(), platform: Platform = process.platform): string {
   if (p === undefined || p === '') return fallback;
   if (p.includes('\0')) throw new PortholeError('validation_failed', 'The path contains a NUL byte');
-  if (!path.isAbsolute(p)) throw new PortholeError('path_not_absolute', `The path must be absolute: ${p}`);
-  return path.resolve(p);
+  if (!isAbsolutePath(platform, p)) throw new PortholeError('path_not_absolute', `The path must be absolute: ${p}`);
+  return pathFor(platform).resolve(p);
 }
 
 const MIME: Record<string, string> = {
@@ -77,11 +82,13 @@ export async function openFile(file: string): Promise<OpenedFile> {
   }
 }
 
-/** A file name, not a path: no separators, no `.`/`..`, no NUL. */
-export function validFileName(name: string): string {
+/** A file name, not a path: no separators, no `.`/`..`, no NUL; on Windows no device name either. */
+export function validFileName(name: string, platform: Platform = process.platform): string {
   if (!name || name === '.' || name === '..' || /[/\\\0]/.test(name) || Buffer.byteLength(name) > 255) {
     throw new PortholeError('validation_failed', `Not a valid file name: ${JSON.stringify(name)}`);
   }
+  const problem = fileNameProblem(platform, name);
+  if (problem) throw new PortholeError('validation_failed', `Not a valid file name: ${JSON.stringify(name)} ${problem}`);
   return name;
 }
 

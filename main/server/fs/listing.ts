@@ -9,6 +9,7 @@ import type { Dirent } from 'node:fs';
 import { lstat, opendir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PortholeError } from '../../../common/errors.js';
+import { parentOf as platformParentOf } from '../platform/paths.js';
 import { fsError, type DirEntry, type DirListing, type EntryType } from './files.js';
 
 /** Entries stat'ed (and written) per step; also the bound on stats in flight. */
@@ -88,9 +89,9 @@ export async function* listEntries(dir: string, names?: Named[]): AsyncGenerator
   }
 }
 
+/** null at the top; on Windows a drive root's parent is `/`, the drive list (platform/paths.ts). */
 export function parentOf(dir: string): string | null {
-  const parent = path.dirname(dir);
-  return parent === dir ? null : parent;
+  return platformParentOf(process.platform, dir);
 }
 
 /** The whole listing in memory: for callers that need an object (tests, small folders). */

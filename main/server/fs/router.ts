@@ -3,6 +3,8 @@
 import { Router, type Request, type Response, type NextFunction } from 'express';
 import { z } from 'zod';
 import { PortholeError } from '../../../common/errors.js';
+import { isDrivesPath } from '../platform/paths.js';
+import { driveListing } from './drives.js';
 import { absolutePath, makeDir, openFile, uploadFile, DEFAULT_UPLOAD_MAX_BYTES } from './files.js';
 import { streamListing } from './listing.js';
 
@@ -40,6 +42,11 @@ export function fsRouter(opts: FsRouterOptions = {}): Router {
 
   router.get('/', async (req: Request, res: Response) => {
     const q = parseQuery(ListQuery, req);
+    if (isDrivesPath(process.platform, q.path)) {
+      res.setHeader('Cache-Control', 'no-store');
+      res.json({ ...(await driveListing()), uploadMaxBytes: maxBytes }); // Windows: the drives
+      return;
+    }
     // Streamed in batches (listing.ts); `uploadMaxBytes` lets a client refuse a file that is
     // too big before sending it (docs/api.md).
     await streamListing(absolutePath(q.path), res, { uploadMaxBytes: maxBytes }, () => {
