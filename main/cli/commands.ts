@@ -3,6 +3,7 @@
 // `porthole ls` never pulls in the server and `porthole serve` never pulls in the client.
 import { EXIT, UsageError } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
+import type { AssetSource } from '../server/http/assets.js';
 import { boolFlag, formatHelp, parseCommandArgs, stringFlag, suggest, type FlagSpec } from './args.js';
 import { reportError } from './exit.js';
 
@@ -14,6 +15,8 @@ export interface CliContext {
   env: NodeJS.ProcessEnv;
   /** Ends the process (serve's hard shutdown timer); tests replace it. */
   exit(code: number): void;
+  /** Where serve's pages come from; unset = dist/renderer on disk (the binary passes its own). */
+  assets?: AssetSource;
 }
 
 export interface Command {

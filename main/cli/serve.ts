@@ -123,7 +123,7 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
 
     // Loaded only now: a flag mistake is reported without loading the whole server.
     const { Server } = await import('../server/server.js');
-    const server = await Server.create(options);
+    const server = await Server.create(ctx.assets ? { ...options, assets: ctx.assets } : options);
     let url: string;
     let port: number;
     try {

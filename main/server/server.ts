@@ -21,6 +21,7 @@ import { TokenService } from './auth/tokens.js';
 import { DataDir } from './datadir.js';
 import { fsRouter } from './fs/router.js';
 import { createApp } from './http/app.js';
+import { diskAssets, type AssetSource } from './http/assets.js';
 import type { ApiContext } from './http/context.js';
 import { EventBus } from './http/event-bus.js';
 import { createFastPath } from './http/fast-path.js';
@@ -47,7 +48,8 @@ export interface ServerOptions {
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
   shell?: string | string[]; // a program or argv; default: config.json `shell`, else the OS's login shell (platform/shell.ts)
-  rendererDir?: string; // built pages; default dist/renderer
+  rendererDir?: string; // built pages on disk; default dist/renderer (unused when assets is set)
+  assets?: AssetSource; // where pages come from: the binary passes its embedded ones
   logger?: Logger;
   /** --trust-proxy: whose X-Forwarded-For names the client (default: nobody's). */
   trustProxy?: TrustProxy;
@@ -166,7 +168,7 @@ export class Server {
       },
       baseUrl: (hostHeader) => this.linkOrigin(hostHeader),
       clientAddress,
-      rendererDir: options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer'),
+      assets: options.assets ?? diskAssets(options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer')),
       fsRouter: fsRouter(),
     };
     const { app, sse } = createApp(ctx);

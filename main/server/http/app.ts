@@ -74,7 +74,7 @@ export function createApp(ctx: ApiContext): HttpApp {
   app.use(shareRoutes(ctx));
   app.use(eventRoutes(ctx, sse));
   app.use('/api', notFoundHandler);
-  app.use(pageRoutes(ctx.rendererDir));
+  app.use(pageRoutes(ctx.assets));
   app.use(notFoundHandler);
   app.use(errorMiddleware(ctx.logger, ctx.clientAddress));
   return { app, sse };

@@ -7,6 +7,7 @@ import type { Logger } from '../log.js';
 import type { RequestLike } from '../net/client-address.js';
 import type { Authenticator } from './principal.js';
 import type { EventBus } from './event-bus.js';
+import type { AssetSource } from './assets.js';
 
 /** What the ws layer hands a session for one socket (docs/architecture.md). */
 export interface ViewerSinkPort {
@@ -64,8 +65,8 @@ export interface ApiContext {
   /** The client's address (the socket peer, or X-Forwarded-For from trusted hops): the
    *  login limiter and the logs use it. */
   clientAddress?(req: RequestLike): string;
-  /** Built renderer (index.html + assets/), or undefined to use the built-in page. */
-  rendererDir?: string;
+  /** The built renderer (index.html + assets/), or undefined to use the built-in page. */
+  assets?: AssetSource;
   /** The /api/fs router (mounted owner-only, before the JSON parser: uploads are raw). */
   fsRouter?: Router;
   /** Who is watching (contract section 8); absent in embeddings without a socket layer. */

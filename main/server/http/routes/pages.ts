@@ -1,10 +1,12 @@
 // Section 5 pages: `/` (control panel) and `/s/:id` (share viewer) are the same Vite-built
 // index.html; hashed files under /assets are cached for a year, and sent as the .br or .gz twin
-// the build made for them when the browser accepts it. When the renderer is not built (a bare
-// checkout running `porthole serve`) a small built-in page says so.
-import { stat, readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
-import express, { Router, type Request, type RequestHandler, type Response } from 'express';
+// the build made for them when the browser accepts it. The files come from an AssetSource (a
+// folder on disk, or memory in the single binary), so every runtime sends the same headers.
+// When the renderer is not built (a bare checkout running `porthole serve`) a small built-in
+// page says so.
+import { extname } from 'node:path';
+import { Router, type Request, type Response } from 'express';
+import { assetPath, type AssetSource } from '../assets.js';
 
 const FALLBACK_PAGE = `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Porthole</title>
@@ -16,22 +18,23 @@ const FALLBACK_PAGE = `<!doctype html>
 </body></html>
 `;
 
-async function sendIndex(rendererDir: string | undefined, res: Response): Promise<void> {
-  let html: string | Buffer = FALLBACK_PAGE;
-  if (rendererDir) {
-    try {
-      html = await readFile(join(rendererDir, 'index.html'));
-    } catch {
-      // not built: the fallback page
-    }
-  }
-  res.status(200).type('text/html; charset=utf-8').set('Cache-Control', 'no-cache').send(html);
+async function sendIndex(assets: AssetSource | undefined, res: Response): Promise<void> {
+  const html = (await assets?.read('index.html')) ?? FALLBACK_PAGE;
+  res.status(200).type('text/html; charset=utf-8').set('Cache-Control', 'no-cache').send(typeof html === 'string' ? html : bytes(html));
+}
+
+/** A Buffer view of the bytes (express sends a Buffer as is; a bare Uint8Array it would JSON). */
+function bytes(b: Uint8Array): Buffer {
+  return Buffer.isBuffer(b) ? b : Buffer.from(b.buffer, b.byteOffset, b.byteLength);
 }
 
 const ENCODINGS = [
   { token: 'br', suffix: '.br' },
   { token: 'gzip', suffix: '.gz' },
 ] as const;
+
+/** Vite content-hashes everything under assets/: safe to cache for good. */
+const IMMUTABLE = 'public, max-age=31536000, immutable';
 
 /** The encodings the request accepts (a `;q=0` refuses one). */
 function accepted(req: Request): Set<string> {
@@ -43,56 +46,40 @@ function accepted(req: Request): Set<string> {
   return out;
 }
 
-/** /assets/* from its precompressed twin when there is one the browser takes; else next(). */
-function precompressed(rendererDir: string): RequestHandler {
-  const root = normalize(join(rendererDir, 'assets')) + sep;
-  return (req, res, next) => {
-    let file: string;
-    try {
-      file = normalize(join(rendererDir, decodeURIComponent(req.path)));
-    } catch {
-      return next(); // malformed escapes: express.static answers those
-    }
-    if (!file.startsWith(root)) return next();
+/** One file of the renderer: under assets/ from its precompressed twin when there is one the
+ *  browser takes; false when there is no such file (the caller answers 404). */
+async function sendFile(assets: AssetSource, rel: string, req: Request, res: Response): Promise<boolean> {
+  const underAssets = rel.startsWith('assets/');
+  if (underAssets) {
+    // Shared caches must not hand the identity body to a browser that takes br, or back.
+    res.setHeader('Vary', 'Accept-Encoding');
     const ok = accepted(req);
-    const pick = async (): Promise<void> => {
-      for (const enc of ENCODINGS) {
-        if (!ok.has(enc.token)) continue;
-        const twin = file + enc.suffix;
-        if (!(await stat(twin).then((st) => st.isFile(), () => false))) continue;
-        res.setHeader('Content-Encoding', enc.token);
-        res.setHeader('Vary', 'Accept-Encoding');
-        res.type(extname(file));
-        res.sendFile(twin, { headers: { 'Cache-Control': 'public, max-age=31536000, immutable' } }, (err) => err && next(err));
-        return;
-      }
-      // Shared caches must not hand the identity body to a browser that takes br, or back.
-      res.setHeader('Vary', 'Accept-Encoding');
-      next();
-    };
-    pick().catch(next);
-  };
+    for (const enc of ENCODINGS) {
+      if (!ok.has(enc.token)) continue;
+      const twin = await assets.read(rel + enc.suffix);
+      if (!twin) continue;
+      res.setHeader('Content-Encoding', enc.token);
+      res.status(200).type(extname(rel)).set('Cache-Control', IMMUTABLE).send(bytes(twin));
+      return true;
+    }
+  }
+  const body = await assets.read(rel);
+  if (!body) return false;
+  res.status(200).type(extname(rel) || 'application/octet-stream').set('Cache-Control', underAssets ? IMMUTABLE : 'no-cache').send(bytes(body));
+  return true;
 }
 
-export function pageRoutes(rendererDir: string | undefined): Router {
+export function pageRoutes(assets: AssetSource | undefined): Router {
   const r = Router();
-  r.get('/', (_req, res) => sendIndex(rendererDir, res));
-  r.get('/s/:id', (_req, res) => sendIndex(rendererDir, res));
-  if (rendererDir) {
-    const assets = precompressed(rendererDir);
-    r.use((req, res, next) => ((req.method === 'GET' || req.method === 'HEAD') && req.path.startsWith('/assets/') ? assets(req, res, next) : next()));
-    r.use(
-      express.static(rendererDir, {
-        index: false,
-        redirect: false,
-        dotfiles: 'ignore',
-        setHeaders(res, path) {
-          // Vite content-hashes everything under assets/: safe to cache for good.
-          if (/[\\/]assets[\\/]/.test(path)) res.setHeader('Cache-Control', 'public, max-age=31536000, immutable');
-          else res.setHeader('Cache-Control', 'no-cache');
-        },
-      }),
-    );
+  r.get('/', (_req, res) => sendIndex(assets, res));
+  r.get('/s/:id', (_req, res) => sendIndex(assets, res));
+  if (assets) {
+    r.use((req, res, next) => {
+      if (req.method !== 'GET' && req.method !== 'HEAD') return next();
+      const rel = assetPath(req.path);
+      if (rel === undefined) return next();
+      sendFile(assets, rel, req, res).then((sent) => sent || next(), next);
+    });
   }
   return r;
 }
