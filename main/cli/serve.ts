@@ -25,6 +25,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'allow-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'another origin allowed to open WebSockets' },
   'allow-host': { type: 'string', multiple: true, valueName: 'HOST', description: 'another Host name accepted while listening on loopback (DNS-rebinding guard)' },
   scrollback: { type: 'string', valueName: 'N', description: 'lines of scrollback kept per session (default 10000)' },
+  'no-record': { type: 'boolean', description: 'do not record sessions (by default each one is kept as an asciicast in the data dir)' },
   'trust-proxy': { type: 'string', valueName: 'HOPS|ADDR,...', description: 'take the client address from X-Forwarded-For of these proxies (hop count, or addresses/CIDRs)' },
 };
 
@@ -53,6 +54,7 @@ export function serveFlagsFrom(values: ReturnType<typeof parseCommandArgs>['valu
     allowHost: listFlag(values, 'allow-host'),
     scrollback: stringFlag(values, 'scrollback'),
     trustProxy: stringFlag(values, 'trust-proxy'),
+    noRecord: boolFlag(values, 'no-record'),
   };
 }
 

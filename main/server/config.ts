@@ -12,6 +12,7 @@ import { constants as FS, promises as fsp } from 'node:fs';
 import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { UsageError } from '../../common/errors.js';
+import { parseDuration } from '../../common/protocol.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import { passwordProblem } from './auth/passwords.js';
 import { isLoopbackName as isLoopbackHost } from '../../common/reach.js';
@@ -47,6 +48,9 @@ export interface ResolvedServeOptions {
   rendererDir?: string;
   logger?: Logger;
   trustProxy?: TrustProxy;
+  record?: boolean;
+  keepRecordings?: boolean;
+  recordingRetentionSeconds?: number;
 }
 
 /** `porthole serve` flags after parsing, before validation (undefined = not given). */
@@ -63,6 +67,7 @@ export interface ServeFlags {
   allowHost?: string[];
   scrollback?: string;
   trustProxy?: string;
+  noRecord?: boolean;
 }
 
 /** The data dir a command uses: --data-dir, else PORTHOLE_DATA_DIR, else the default. */
@@ -193,6 +198,13 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
 
   const trustProxy = parseTrustProxy(flags.trustProxy ?? config.trustProxy);
 
+  let recordingRetentionSeconds: number | undefined;
+  if (config.recordingRetention !== undefined) {
+    const s = parseDuration(config.recordingRetention);
+    if (s === null) throw new UsageError(`recordingRetention ${JSON.stringify(config.recordingRetention)} in config.json: use a duration from 1s to 365d, like 7d`);
+    recordingRetentionSeconds = s;
+  }
+
   const password = envStr(ENV.password);
   if (password !== undefined) {
     const problem = passwordProblem(password);
@@ -214,6 +226,9 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   if (allowHosts !== undefined) options.allowHosts = allowHosts;
   if (config.shell !== undefined) options.shell = config.shell;
   if (trustProxy.kind !== 'none') options.trustProxy = trustProxy;
+  if (flags.noRecord === true || config.record === false) options.record = false;
+  if (config.keepRecordings === true) options.keepRecordings = true;
+  if (recordingRetentionSeconds !== undefined) options.recordingRetentionSeconds = recordingRetentionSeconds;
   if (input.logger) options.logger = input.logger;
   return options;
 }

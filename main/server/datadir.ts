@@ -37,6 +37,12 @@ export const PortholeConfigSchema = z.strictObject({
   recordingCapBytes: z.int().min(0).optional(),
   /** A program (run with no arguments) or an argv, e.g. ["/bin/zsh", "-l"] or ["pwsh.exe", "-NoLogo"]. */
   shell: z.union([z.string().min(1).max(4096), z.array(z.string().min(1).max(4096)).min(1).max(64)]).optional(),
+  /** false: like --no-record. */
+  record: z.boolean().optional(),
+  /** Removing a session leaves its recording on disk. */
+  keepRecordings: z.boolean().optional(),
+  /** Recordings older than this DURATION (90s, 30m, 2h, 7d) are deleted at start and daily. */
+  recordingRetention: z.string().regex(/^\d{1,9}[smhd]$/, 'must be a duration like 7d, 12h or 30m').optional(),
   /** Like --trust-proxy: a hop count, or addresses / CIDR ranges separated by commas. */
   trustProxy: z.union([z.int().min(0).max(32), z.string().min(1).max(4096)]).optional(),
 });

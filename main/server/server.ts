@@ -30,6 +30,7 @@ import { Authenticator } from './http/principal.js';
 import type { SseHub } from './http/sse.js';
 import { createLogger, type Logger } from './log.js';
 import { SessionManager } from './sessions/manager.js';
+import { RecordingJanitor } from './sessions/retention.js';
 import { WsGateway } from './ws/gateway.js';
 import { OriginPolicy } from './ws/origin.js';
 import { hostForUrl, isLoopbackName, LinkBase } from './net/links.js';
@@ -51,6 +52,12 @@ export interface ServerOptions {
   rendererDir?: string; // built pages on disk; default dist/renderer (unused when assets is set)
   assets?: AssetSource; // where pages come from: the binary passes its embedded ones
   logger?: Logger;
+  /** false = --no-record: sessions write no recording. */
+  record?: boolean;
+  /** keepRecordings: DELETE /api/sessions/:id leaves the recording on disk. */
+  keepRecordings?: boolean;
+  /** recordingRetention in seconds: older recordings are deleted at start and daily. */
+  recordingRetentionSeconds?: number;
   /** --trust-proxy: whose X-Forwarded-For names the client (default: nobody's). */
   trustProxy?: TrustProxy;
 }
@@ -99,6 +106,7 @@ export class Server {
   private http: HttpServer | undefined;
   private listenUrl: string | undefined;
   private links: LinkBase | undefined;
+  private readonly janitor: RecordingJanitor | undefined;
   private originPolicy: OriginPolicy | undefined;
   private closing: Promise<void> | undefined;
 
@@ -121,7 +129,17 @@ export class Server {
       recordingCapBytes: options.recordingCapBytes ?? DEFAULT_RECORDING_CAP_BYTES,
       shell: options.shell, // the manager defaults to the user's login shell
       logger: this.logger,
+      record: options.record,
+      keepRecordings: options.keepRecordings,
     });
+    if (options.recordingRetentionSeconds !== undefined) {
+      this.janitor = new RecordingJanitor({
+        dir: parts.dataDir.recordingsDir,
+        maxAgeMs: options.recordingRetentionSeconds * 1000,
+        isLive: (id) => this.sessions.get(id) !== undefined,
+        logger: this.logger,
+      });
+    }
     const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });
     const trust = options.trustProxy ?? TRUST_NONE;
     const clientAddress = (req: RequestLike): string => clientAddressOf(req, trust);
@@ -267,6 +285,7 @@ export class Server {
       hostAllowed: (h) => this.hostAllowed(h),
     });
     this.logger.info('listening', { url: ownUrl });
+    await this.janitor?.start();
     // A wildcard bind is reported by an address others can open (contract section 9).
     return { url: `${scheme}://${hostForUrl(this.links.listenName())}:${realPort}`, port: realPort };
   }
@@ -337,6 +356,7 @@ export class Server {
     }
     for (const d of this.disposers.splice(0)) d();
     this.shares.dispose();
+    await this.janitor?.dispose();
     this.limiter.dispose();
     await this.revocations.flush().catch(() => {});
     http?.closeAllConnections();

@@ -25,6 +25,10 @@ export interface SessionManagerOptions {
   logger: Logger;
   /** Another runtime's PTY; default node-pty. */
   pty?: PtyPort;
+  /** false = --no-record: no session writes a recording. Default true. */
+  record?: boolean;
+  /** keepRecordings: removing a session leaves its recording on disk. Default false. */
+  keepRecordings?: boolean;
   /** SIGHUP -> SIGKILL grace when ending a group; default KILL_GRACE_MS. */
   killGraceMs?: number;
 }
@@ -60,6 +64,8 @@ export class SessionManager {
   private readonly graceMs: number;
   private readonly screens: ScreenHost;
   private listCache: Session[] | undefined;
+  private readonly record: boolean;
+  private readonly keepRecordings: boolean;
   private closed = false;
 
   constructor(opts: SessionManagerOptions) {
@@ -73,6 +79,8 @@ export class SessionManager {
     this.logger = opts.logger.child({ component: 'sessions' });
     this.pty = opts.pty ?? nodePtyPort;
     this.graceMs = opts.killGraceMs ?? KILL_GRACE_MS;
+    this.record = opts.record ?? true;
+    this.keepRecordings = opts.keepRecordings ?? false;
     this.screens = new ScreenHost(this.logger);
   }
 
@@ -93,6 +101,7 @@ export class SessionManager {
         recordingsDir: this.recordingsDir,
         scrollback: this.scrollback,
         recordingCapBytes: this.capBytes,
+        record: this.record,
         shell: this.shell,
         logger: this.logger,
         emit: (e) => this.emit(e),
@@ -131,6 +140,10 @@ export class SessionManager {
     const s = this.must(id);
     await s.end(this.graceMs);
     s.dispose();
+    // "End session" says removed: the recording goes too, unless keepRecordings (section 9).
+    if (!this.keepRecordings) {
+      await fs.promises.rm(s.recordingPath(), { force: true }).catch((err: unknown) => this.logger.warn('could not delete a recording', { sessionId: id, err }));
+    }
     if (this.sessions.delete(id)) this.emit({ type: 'session.removed', sessionId: id });
   }
 

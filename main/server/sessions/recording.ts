@@ -16,6 +16,8 @@ export interface RecordingOptions {
   term: string;
   shell: string;
   logger: Logger;
+  /** --no-record: no file is written at all. */
+  disabled?: boolean;
 }
 
 export class Recording {
@@ -26,9 +28,16 @@ export class Recording {
   private bytes = 0;
   private stopped = false;
   private closing: Promise<void> | undefined;
+  /** The header waits for the first event: a session is created at 80x24 and resized to the
+   *  client's size at once, and the header must carry the size the output was drawn at. */
+  private header: { cols: number; rows: number } | undefined;
 
   constructor(private readonly opts: RecordingOptions) {
     this.file = opts.file;
+    if (opts.disabled) {
+      this.stopped = true;
+      return;
+    }
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     // 'w' with mode 0600: the output of someone's shell is as private as their files.
     this.stream = fs.createWriteStream(opts.file, { flags: 'w', mode: 0o600 });
@@ -37,12 +46,19 @@ export class Recording {
       this.stopped = true;
       this.stream = undefined;
     });
+    this.header = { cols: opts.cols, rows: opts.rows };
+  }
+
+  private writeHeader(): void {
+    const h = this.header;
+    if (!h) return;
+    this.header = undefined;
     const header = {
       version: 2,
-      width: opts.cols,
-      height: opts.rows,
+      width: h.cols,
+      height: h.rows,
       timestamp: Math.floor(this.startedAt / 1000),
-      env: { TERM: opts.term, SHELL: opts.shell },
+      env: { TERM: this.opts.term, SHELL: this.opts.shell },
     };
     this.append(JSON.stringify(header) + '\n', true);
   }
@@ -55,11 +71,15 @@ export class Recording {
   }
 
   resize(cols: number, rows: number): void {
-    if (!this.stopped) this.event('r', `${cols}x${rows}`);
+    if (this.stopped) return;
+    // Before any output a resize is the real starting size, not an event.
+    if (this.header) this.header = { cols, rows };
+    else this.event('r', `${cols}x${rows}`);
   }
 
   /** Resolves once every event written so far is on disk (for serving the file mid-session). */
   flushed(): Promise<void> {
+    this.writeHeader();
     const s = this.stream;
     if (!s || s.writableLength === 0) return Promise.resolve();
     // Not 'drain': it only fires after a write() that returned false, so a small pending write
@@ -75,6 +95,7 @@ export class Recording {
     if (this.closing) return this.closing;
     const rest = this.stopped ? '' : this.decoder.end();
     if (rest) this.event('o', rest);
+    this.writeHeader();
     this.stopped = true;
     const s = this.stream;
     this.stream = undefined;
@@ -88,6 +109,7 @@ export class Recording {
   }
 
   private event(kind: 'o' | 'r', data: string): void {
+    this.writeHeader();
     const t = Number(((Date.now() - this.startedAt) / 1000).toFixed(6));
     const line = JSON.stringify([t, kind, data]) + '\n';
     const marker = JSON.stringify([t, 'm', RECORDING_CAP_MARKER]) + '\n';

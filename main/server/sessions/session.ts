@@ -39,6 +39,8 @@ export interface SessionDeps {
   recordingsDir: string;
   scrollback: number;
   recordingCapBytes: number;
+  /** false = --no-record: the session writes no recording. */
+  record?: boolean;
   shell: string;
   logger: Logger;
   emit(e: ServerEvent): void;
@@ -96,6 +98,7 @@ export class PtySession implements SessionHandle {
       term: spec.env.TERM ?? 'xterm-256color',
       shell: deps.shell,
       logger: this.log,
+      disabled: deps.record === false,
     });
     this.screen = new Screen({
       host: deps.screens,
