@@ -13,6 +13,7 @@ import { PortholeError, UsageError } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
+import { BcryptPool } from './auth/bcrypt-pool.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordCheck } from './auth/passwords.js';
 import { RevocationStore } from './auth/revocations.js';
@@ -98,6 +99,7 @@ export class Server {
   private readonly revocations: RevocationStore;
   private readonly limiter = new LoginLimiter();
   private readonly passwords: PasswordCheck;
+  private readonly bcryptPool: BcryptPool;
   private readonly gateway: WsGateway;
   private readonly sse: SseHub;
   private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
@@ -112,13 +114,14 @@ export class Server {
 
   private constructor(
     options: ServerOptions,
-    parts: { dataDir: DataDir; revocations: RevocationStore; passwords: PasswordCheck; tls?: { cert: Buffer; key: Buffer } },
+    parts: { dataDir: DataDir; revocations: RevocationStore; passwords: PasswordCheck; bcryptPool: BcryptPool; tls?: { cert: Buffer; key: Buffer } },
   ) {
     this.options = options;
     this.logger = options.logger ?? createLogger();
     this.dataDir = parts.dataDir;
     this.revocations = parts.revocations;
     this.passwords = parts.passwords;
+    this.bcryptPool = parts.bcryptPool;
     this.tlsMaterial = parts.tls;
     this.bus = new EventBus(this.logger);
     this.tokens = new TokenService(parts.dataDir.secret, parts.revocations);
@@ -204,9 +207,11 @@ export class Server {
   static async create(options: ServerOptions): Promise<Server> {
     const dataDir = await DataDir.open(resolve(options.dataDir));
     const revocations = await RevocationStore.open(dataDir.dir);
+    const bcryptPool = new BcryptPool({ onError: (err) => (options.logger ?? createLogger()).warn('password thread failed; checking on the main thread', { error: err instanceof Error ? err : String(err) }) });
     const passwords = await PasswordCheck.create({
       password: options.password,
       readHash: async () => (await dataDir.readConfig()).passwordHash,
+      compare: (password, hash) => bcryptPool.compare(password, hash),
     });
     let tls: { cert: Buffer; key: Buffer } | undefined;
     if (options.tls) {
@@ -228,7 +233,7 @@ export class Server {
     // config.json's `shell` is the user's choice for every Server, the desktop app's included
     // (porthole serve has already put it into options).
     const shell = options.shell ?? (await dataDir.readConfig()).shell;
-    return new Server({ ...options, shell }, { dataDir, revocations, passwords, tls });
+    return new Server({ ...options, shell }, { dataDir, revocations, passwords, bcryptPool, tls });
   }
 
   /** The origin links use by default: publicUrl when set, else the listen address (a
@@ -358,6 +363,7 @@ export class Server {
     this.shares.dispose();
     await this.janitor?.dispose();
     this.limiter.dispose();
+    await this.bcryptPool.close();
     await this.revocations.flush().catch(() => {});
     http?.closeAllConnections();
     await closed;
@@ -368,12 +374,20 @@ export class Server {
   }
 
   private async login(password: string, ip: string): Promise<{ token: string; expiresAt: string }> {
-    this.limiter.check(ip);
-    if (!(await this.passwords.verify(password))) {
-      this.limiter.recordFailure(ip);
+    // The try is taken now, before the (slow) check: parallel guesses cannot slip past.
+    const attempt = this.limiter.begin(ip);
+    let ok: boolean;
+    try {
+      ok = await this.passwords.verify(password);
+    } catch (err) {
+      attempt.abandoned(); // too busy to check (429) or stopping: not the client's guess
+      throw err;
+    }
+    if (!ok) {
+      attempt.failed();
       throw new PortholeError('invalid_credentials');
     }
-    this.limiter.recordSuccess(ip);
+    attempt.succeeded();
     return this.mintOwnerToken();
   }
 }

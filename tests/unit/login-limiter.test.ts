@@ -64,3 +64,29 @@ describe('LoginLimiter', () => {
     expect(l.trackedIps).toBe(0);
   });
 });
+
+describe('LoginLimiter.begin: an attempt counts from its start', () => {
+  it('checks in flight hold tries: the 6th parallel attempt is 429 before any settles', () => {
+    const l = new LoginLimiter();
+    const attempts = Array.from({ length: 5 }, () => l.begin('ip'));
+    expect(rateError(() => l.begin('ip'))?.code).toBe('rate_limited');
+    // Settled as failures: the window's limit is reached for good.
+    for (const a of attempts) a.failed();
+    expect(l.retryAfterSeconds('ip')).toBeGreaterThan(1);
+  });
+
+  it('a success frees its try and clears the record; an abandoned check records nothing', () => {
+    const l = new LoginLimiter();
+    const a = Array.from({ length: 4 }, () => l.begin('ip'));
+    a[0].failed();
+    a[1].abandoned();
+    a[2].abandoned();
+    a[3].failed();
+    expect(l.retryAfterSeconds('ip')).toBe(0);
+    const more = Array.from({ length: 3 }, () => l.begin('ip'));
+    expect(rateError(() => l.begin('ip'))?.code).toBe('rate_limited');
+    more[0].succeeded();
+    more[0].failed(); // settling twice is ignored
+    expect(rateError(() => l.begin('ip'))).toBeNull();
+  });
+});

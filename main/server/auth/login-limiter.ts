@@ -1,7 +1,9 @@
 // Password guessing brake: at most LOGIN_MAX_FAILURES failed logins per IP in a sliding
-// LOGIN_WINDOW_MS, then 429 with Retry-After. Memory stays bounded: entries expire with
-// their window and the table never holds more than LOGIN_MAX_TRACKED_IPS addresses.
-// No timers: pruning happens on use, so there is nothing to leak or unref.
+// LOGIN_WINDOW_MS, then 429 with Retry-After. An attempt counts from the moment it starts
+// (begin()): a check still in flight holds one of the IP's tries, so 60 parallel guesses get
+// 5 password checks and 55 × 429, not 59 × 401 (contract section 9). Memory stays bounded:
+// entries expire with their window and the table never holds more than LOGIN_MAX_TRACKED_IPS
+// addresses. No timers: pruning happens on use, so there is nothing to leak or unref.
 import { PortholeError } from '../../../common/errors.js';
 
 export const LOGIN_MAX_FAILURES = 5;
@@ -18,6 +20,14 @@ export interface LoginLimiterOptions {
   now?: () => number;
 }
 
+/** One started login: settle it exactly once with the password check's outcome. */
+export interface LoginAttempt {
+  succeeded(): void;
+  failed(): void;
+  /** The check never ran (the server was too busy): give the try back, record nothing. */
+  abandoned(): void;
+}
+
 export class LoginLimiter {
   private readonly maxFailures: number;
   private readonly windowMs: number;
@@ -26,6 +36,8 @@ export class LoginLimiter {
   /** ip -> times of its recent failures, oldest first, at most maxFailures of them. */
   private readonly failures = new Map<string, number[]>();
   private lastSweep = 0;
+  /** ip -> password checks started and not yet settled. */
+  private readonly inFlight = new Map<string, number>();
 
   constructor(opts: LoginLimiterOptions = {}) {
     this.maxFailures = opts.maxFailures ?? LOGIN_MAX_FAILURES;
@@ -34,11 +46,30 @@ export class LoginLimiter {
     this.now = opts.now ?? Date.now;
   }
 
-  /** Seconds until this IP may try again; 0 if it may try now. */
+  /** Seconds until this IP may try again; 0 if it may try now. Checks in flight count as
+   *  failures until they settle (then a second is a fair guess of when one frees up). */
   retryAfterSeconds(ip: string): number {
     const times = this.recent(ip);
-    if (times.length < this.maxFailures) return 0;
-    return Math.max(1, Math.ceil((times[0] + this.windowMs - this.now()) / 1000));
+    if (times.length >= this.maxFailures) return Math.max(1, Math.ceil((times[0] + this.windowMs - this.now()) / 1000));
+    if (times.length + (this.inFlight.get(ip) ?? 0) >= this.maxFailures) return 1;
+    return 0;
+  }
+
+  /** Start an attempt: 429 if the IP has no try left, else the try is taken until settled. */
+  begin(ip: string): LoginAttempt {
+    this.check(ip);
+    this.inFlight.set(ip, (this.inFlight.get(ip) ?? 0) + 1);
+    let settled = false;
+    const settle = (outcome: 'ok' | 'failed' | 'abandoned') => {
+      if (settled) return;
+      settled = true;
+      const n = (this.inFlight.get(ip) ?? 1) - 1;
+      if (n > 0) this.inFlight.set(ip, n);
+      else this.inFlight.delete(ip);
+      if (outcome === 'ok') this.recordSuccess(ip);
+      else if (outcome === 'failed') this.recordFailure(ip);
+    };
+    return { succeeded: () => settle('ok'), failed: () => settle('failed'), abandoned: () => settle('abandoned') };
   }
 
   /** Call before checking a password: throws PortholeError rate_limited (429) with
@@ -74,6 +105,7 @@ export class LoginLimiter {
 
   dispose(): void {
     this.failures.clear();
+    this.inFlight.clear();
   }
 
   private recent(ip: string): number[] {

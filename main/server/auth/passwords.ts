@@ -33,7 +33,12 @@ export function isBcryptHash(text: string): boolean {
   return BCRYPT_HASH_PATTERN.test(text);
 }
 
+/** How a check compares: bcrypt-pool.ts runs it off the server's thread. */
+export type CompareFn = (password: string, hash: string) => Promise<boolean>;
+
 export interface PasswordCheckOptions {
+  /** Default: bcryptjs on this thread (fine for the CLI; the server hands in its pool). */
+  compare?: CompareFn;
   /** PORTHOLE_PASSWORD, if set: wins over the stored hash for this run. */
   password?: string;
   /** The stored hash, read on each login so `porthole passwd` takes effect without a
@@ -45,18 +50,20 @@ export interface PasswordCheckOptions {
 export class PasswordCheck {
   private readonly memoryHash: string | undefined;
   private readonly readHash: () => Promise<string | undefined>;
+  private readonly compare: CompareFn;
   /** Compared against when no password is set, so "no password" and "wrong password" take
    *  the same time. */
   private static dummy: Promise<string> | undefined;
 
-  private constructor(memoryHash: string | undefined, readHash: () => Promise<string | undefined>) {
+  private constructor(memoryHash: string | undefined, readHash: () => Promise<string | undefined>, compare: CompareFn) {
     this.memoryHash = memoryHash;
     this.readHash = readHash;
+    this.compare = compare;
   }
 
   static async create(opts: PasswordCheckOptions = {}): Promise<PasswordCheck> {
     const memoryHash = opts.password !== undefined && opts.password !== '' ? await hashPassword(opts.password) : undefined;
-    return new PasswordCheck(memoryHash, opts.readHash ?? (async () => undefined));
+    return new PasswordCheck(memoryHash, opts.readHash ?? (async () => undefined), opts.compare ?? verifyPassword);
   }
 
   /** Whether password login is possible at all (`/api/auth/config` passwordLogin). */
@@ -68,10 +75,10 @@ export class PasswordCheck {
     const hash = await this.currentHash();
     if (hash === undefined) {
       PasswordCheck.dummy ??= hashPassword('porthole-no-password-set');
-      await verifyPassword(password, await PasswordCheck.dummy);
+      await this.compare(password, await PasswordCheck.dummy);
       return false;
     }
-    return verifyPassword(password, hash);
+    return BCRYPT_HASH_PATTERN.test(hash) ? this.compare(password, hash) : false;
   }
 
   private async currentHash(): Promise<string | undefined> {
