@@ -125,7 +125,10 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
 
     // Loaded only now: a flag mistake is reported without loading the whole server.
     const { Server } = await import('../server/server.js');
-    const server = await Server.create(ctx.assets ? { ...options, assets: ctx.assets } : options);
+    // The one place the CLI's server is assembled: this runtime's PTY (node-pty never loads under Bun).
+    const { loadRuntime } = await import('../server/runtime.js');
+    const runtime = await loadRuntime();
+    const server = await Server.create({ ...options, ...(ctx.assets ? { assets: ctx.assets } : {}), pty: runtime.pty, runtime: runtime.info });
     let url: string;
     let port: number;
     try {

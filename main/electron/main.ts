@@ -24,6 +24,7 @@ import type { ServerEvent, Session } from '../../common/protocol.js';
 import { createLogger } from '../server/log.js';
 import { systemEndEvents } from '../server/platform/signals.js';
 import { Server } from '../server/server.js';
+import { loadRuntime } from '../server/runtime.js';
 import { checkInvoke, dispatch, IPC, type IpcHandlers } from './ipc-contract.js';
 import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent } from './join-notify.js';
 import { APP_ID, desktopPaths } from './paths.js';
@@ -250,7 +251,10 @@ async function startServer(): Promise<Server | null> {
   if (outcome.action === 'quit') return null;
   let server: Server | null = null;
   try {
+    const runtime = await loadRuntime();
     server = await Server.create({
+      pty: runtime.pty,
+      runtime: runtime.info,
       port: outcome.port,
       host: '127.0.0.1',
       dataDir: app.getPath('userData'),

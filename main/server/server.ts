@@ -14,6 +14,8 @@ import { VERSION } from '../../common/version.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
 import { BcryptPool } from './auth/bcrypt-pool.js';
+import type { PtyPort } from './pty/port.js';
+import type { RuntimeInfo } from './runtime.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordCheck } from './auth/passwords.js';
 import { RevocationStore } from './auth/revocations.js';
@@ -61,6 +63,10 @@ export interface ServerOptions {
   recordingRetentionSeconds?: number;
   /** --trust-proxy: whose X-Forwarded-For names the client (default: nobody's). */
   trustProxy?: TrustProxy;
+  /** This runtime's PTY (runtime.ts loadRuntime()): the core never picks one itself. */
+  pty: PtyPort;
+  /** Which runtime answers, for /health (runtime.ts loadRuntime()). */
+  runtime: RuntimeInfo;
 }
 
 /** The package root: the folder holding package.json, from source (main/server) or dist. */
@@ -134,6 +140,7 @@ export class Server {
       logger: this.logger,
       record: options.record,
       keepRecordings: options.keepRecordings,
+      pty: options.pty,
     });
     if (options.recordingRetentionSeconds !== undefined) {
       this.janitor = new RecordingJanitor({
@@ -176,6 +183,7 @@ export class Server {
     const ctx: ApiContext = {
       logger: this.logger,
       version: VERSION,
+      runtime: { name: options.runtime.name, version: options.runtime.version },
       startedAt,
       auth,
       sessions: this.sessions,
@@ -194,7 +202,7 @@ export class Server {
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
-    const fast = createFastPath({ version: VERSION, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress });
+    const fast = createFastPath({ version: VERSION, runtime: options.runtime, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress });
     this.handler = (req, res) => {
       // Other sites' pages and rebinding names are refused before anything happens (origin.ts).
       const refused = this.requestPolicy().screen(req.headers);

@@ -8,6 +8,7 @@ import { afterEach } from 'vitest';
 import WebSocket from 'ws';
 import type { Session, WsServerMessage } from '../../common/protocol.js';
 import { silentLogger } from '../../main/server/log.js';
+import { loadRuntime } from '../../main/server/runtime.js';
 import { Server, type ServerOptions } from '../../main/server/server.js';
 
 export interface TestServer {
@@ -49,7 +50,10 @@ export async function makeTempDir(prefix = 'porthole-test-'): Promise<string> {
 
 export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await makeTempDir());
+  const runtime = await loadRuntime();
   const server = await Server.create({
+    pty: runtime.pty,
+    runtime: runtime.info,
     port: 0,
     host: '127.0.0.1',
     dataDir,

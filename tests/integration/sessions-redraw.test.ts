@@ -123,8 +123,9 @@ describe('late joiner redraw', () => {
   it('stitches redraw and live output exactly for viewers that join during a flood', async () => {
     const ts = await startServer();
     const last = 300_000;
-    // Silent until told to go, so the first viewer sees the whole flood live.
-    const s = await ts.createSession({ command: ['sh', '-c', `stty -echo; read x; seq 1 ${last}`], cols: COLS, rows: ROWS });
+    // Silent until told to go, so the first viewer sees the whole flood live; after it, waits for
+    // a second line, sent right behind the resize, so the resize always lands while it runs.
+    const s = await ts.createSession({ command: ['sh', '-c', `stty -echo; read x; seq 1 ${last}; read y`], cols: COLS, rows: ROWS });
     const monitor = connectFrames(ts, s.id);
     await monitor.waitForText('ready'); // its redraw (of a blank screen) precedes any live output
 
@@ -143,6 +144,7 @@ describe('late joiner redraw', () => {
       if (!resized && monitor.binaryBytes >= floodBytes * 0.45) {
         resized = true;
         monitor.sendJson({ type: 'resize', cols: 100, rows: 30 });
+        monitor.ws.send(Buffer.from('done\n'));
       }
     });
     monitor.ws.send(Buffer.from('go\n'));

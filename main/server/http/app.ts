@@ -65,7 +65,7 @@ export function createApp(ctx: ApiContext): HttpApp {
 
   // Also answered by the fast path; kept here so an express-only embedding still works.
   app.get('/health', (_req, res) => {
-    res.set('Cache-Control', 'no-store').json(healthResponse(ctx.version, ctx.startedAt, ctx.sessions.counts()));
+    res.set('Cache-Control', 'no-store').json(healthResponse(ctx.version, ctx.runtime, ctx.startedAt, ctx.sessions.counts()));
   });
 
   app.use(authRoutes(ctx));

@@ -1,52 +1,23 @@
-// What the HTTP and WebSocket layers need from the rest of the server, as narrow structural
-// ports. server.ts hands in the real SessionManager / ShareRegistry / TokenService; routes
-// and tests see only these shapes, so the wire layer does not depend on their internals.
+// What the express app needs from the rest of the server: the framework-free ports of
+// ../ports.ts plus the app's own settings. server.ts hands in the real SessionManager /
+// ShareRegistry / TokenService; routes and tests see only these shapes.
 import type { Router } from 'express';
-import type { CreateSessionBody, LoginResponse, Session, Share, ShareMode, WsServerMessage } from '../../../common/protocol.js';
+import type { HealthResponse, LoginResponse } from '../../../common/protocol.js';
+import type { SessionsPort, SharesPort } from '../ports.js';
 import type { Logger } from '../log.js';
 import type { RequestLike } from '../net/client-address.js';
 import type { Authenticator } from './principal.js';
 import type { EventBus } from './event-bus.js';
 import type { AssetSource } from './assets.js';
 
-/** What the ws layer hands a session for one socket (docs/architecture.md). */
-export interface ViewerSinkPort {
-  readonly bufferedAmount: number;
-  sendBinary(chunk: Uint8Array): void;
-  sendText(msg: WsServerMessage): void;
-  close(code: number, reason: string): void;
-}
-
-export interface SessionHandlePort {
-  readonly id: string;
-  info(): Session;
-  attach(sink: ViewerSinkPort): { detach(): void };
-  write(data: string | Uint8Array): void;
-  resize(cols: number, rows: number): void;
-  snapshot(): Promise<string>;
-  recordingPath(): string;
-  /** Resolves once all output so far is in the recording file. */
-  flushRecording?(): Promise<void>;
-}
-
-export interface SessionsPort {
-  create(body: CreateSessionBody): Promise<Session>;
-  get(id: string): SessionHandlePort | undefined;
-  list(): Session[];
-  rename(id: string, name: string): Session;
-  remove(id: string): Promise<void>;
-  counts(): { running: number; exited: number };
-}
-
-export interface SharesPort {
-  create(sessionId: string, mode: ShareMode, expiresIn: number, label?: string, maxViewers?: number): { share: Share; token: string; url?: string };
-  list(sessionId: string): Share[];
-  revoke(id: string): Share | Promise<Share>;
-}
+/** The ports are defined once, framework-free, in ../ports.ts; these names are kept for the routes. */
+export type { SessionsPort, SharesPort, ViewerSink as ViewerSinkPort, SessionHandle as SessionHandlePort } from '../ports.js';
 
 export interface ApiContext {
   logger: Logger;
   version: string;
+  /** Which runtime answers, for /health. */
+  runtime: HealthResponse['runtime'];
   /** performance.now()-free: Date.now() at start, for uptimeSeconds. */
   startedAt: number;
   auth: Authenticator;

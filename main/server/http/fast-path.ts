@@ -14,6 +14,7 @@ import { parseId } from './validate.js';
 
 export interface FastPathDeps {
   version: string;
+  runtime: HealthResponse['runtime'];
   startedAt: number;
   auth: Authenticator;
   logger: Logger;
@@ -36,8 +37,13 @@ const SESSIONS = '/api/sessions';
 const ONE_SESSION = /^\/api\/sessions\/([^/?#]+)$/;
 
 /** The /health body; express's own /health route (for embeddings without this path) uses it too. */
-export function healthResponse(version: string, startedAt: number, sessions: HealthResponse['sessions']): HealthResponse {
-  return { status: 'ok', version, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), sessions };
+export function healthResponse(
+  version: string,
+  runtime: HealthResponse['runtime'],
+  startedAt: number,
+  sessions: HealthResponse['sessions'],
+): HealthResponse {
+  return { status: 'ok', version, runtime, uptimeSeconds: Math.floor((Date.now() - startedAt) / 1000), sessions };
 }
 
 export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
@@ -72,7 +78,7 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
     if (req.method !== 'GET' && req.method !== 'HEAD') return false;
     const url = req.url ?? '';
     if (url === '/health') {
-      return answer(req, res, () => JSON.stringify(healthResponse(deps.version, deps.startedAt, deps.sessions.counts())));
+      return answer(req, res, () => JSON.stringify(healthResponse(deps.version, deps.runtime, deps.startedAt, deps.sessions.counts())));
     }
     if (url === SESSIONS) {
       return answer(req, res, () => {

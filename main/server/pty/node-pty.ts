@@ -1,8 +1,12 @@
-// The node-pty 1.1 adapter behind PtyPort. It also papers over node-pty's end-of-output race:
+// The node-pty 1.1 adapter behind PtyPort, for Node and Electron (loaded by runtime.ts only, so a
+// Bun process never imports node-pty). It also papers over node-pty's end-of-output race:
 // when a child exits right after a burst, the master can see EIO before the last kernel buffer
 // was read and the tail of the output is lost (measured: ~4 KiB lost in 2-6 of 20 runs of
 // `seq 1 100000`). Holding our own fd on the slave side means the master never sees EIO; node-pty
-// then reads until its post-exit timer (200 ms) and only then reports the exit.
+// then reads until its post-exit timer (200 ms) and only then reports the exit. To not pay those
+// 200 ms on every exit, the adapter watches the child: once the leader and its group are gone
+// and output has gone quiet, nothing can write to the slave any more, so our fd is let go and
+// the master's EIO reports the exit at once, after the last byte.
 import fs from 'node:fs';
 import pty from '@lydell/node-pty';
 import type { PtyDisposable, PtyExit, PtyPort, PtyProcess, PtySpawnOptions } from './port.js';
@@ -13,7 +17,9 @@ interface WithPtsName {
 }
 
 const PAUSED_LIVENESS_POLL_MS = 50;
-/** groupGone(): the slave is let go once no output has arrived for this long... */
+/** How often the leader is checked for having ended (one kill(pid, 0) per session). */
+const LEADER_POLL_MS = 20;
+/** With the group gone, the slave is let go once no output has arrived for this long... */
 const RELEASE_QUIET_MS = 10;
 /** ...or after this long in any case (a writer that survives in another group). */
 const RELEASE_MAX_MS = 250;
@@ -25,6 +31,8 @@ class NodePtyProcess implements PtyProcess {
   private exited = false;
   private lastDataAt = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
+  private leaderWatch: NodeJS.Timeout | undefined;
+  readonly canPause = true;
 
   constructor(private readonly term: pty.IPty) {
     this.pid = term.pid;
@@ -40,10 +48,17 @@ class NodePtyProcess implements PtyProcess {
     term.onExit(() => {
       this.exited = true;
       this.stopPausedWatch();
+      if (this.leaderWatch) clearInterval(this.leaderWatch);
       if (this.releaseTimer) clearTimeout(this.releaseTimer);
-      this.releaseTimer = undefined;
+      this.leaderWatch = this.releaseTimer = undefined;
       this.closeSlave();
     });
+    if (this.slaveFd !== undefined) {
+      this.leaderWatch = setInterval(() => {
+        if (!alive(this.pid)) this.leaderGone();
+      }, LEADER_POLL_MS);
+      this.leaderWatch.unref();
+    }
   }
 
   onData(listener: (data: Buffer) => void): PtyDisposable {
@@ -98,18 +113,22 @@ class NodePtyProcess implements PtyProcess {
   }
 
   /**
-   * With the group gone nothing can write to the slave any more, so once the master has read
-   * what is left (output quiet) closing our slave fd makes the master see EIO, and node-pty
-   * reports the exit at once instead of after its 200 ms timer: ending a session costs ~ms.
+   * The leader is reaped. Once its group is empty too (or RELEASE_MAX_MS has passed: a writer
+   * that survives in another group) and the master has read what is left (output quiet),
+   * closing our slave fd makes the master see EIO, and node-pty reports the exit at once
+   * instead of after its 200 ms timer.
    */
-  groupGone(): void {
+  private leaderGone(): void {
+    if (this.leaderWatch) clearInterval(this.leaderWatch);
+    this.leaderWatch = undefined;
     if (this.exited || this.releaseTimer) return;
     this.resume();
     const start = Date.now();
     const check = (): void => {
       this.releaseTimer = undefined;
       const now = Date.now();
-      if (now - this.lastDataAt >= RELEASE_QUIET_MS || now - start >= RELEASE_MAX_MS) this.closeSlave();
+      const settled = !groupAlive(this.pid) && now - this.lastDataAt >= RELEASE_QUIET_MS;
+      if (settled || now - start >= RELEASE_MAX_MS) this.closeSlave();
       else this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
     };
     check();
@@ -131,7 +150,20 @@ class NodePtyProcess implements PtyProcess {
   }
 }
 
-/** The default PtyPort: real pseudo-terminals through node-pty. */
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+function groupAlive(pgid: number): boolean {
+  return pgid > 1 && alive(-pgid);
+}
+
+/** Node's PtyPort: real pseudo-terminals through node-pty. */
 export const nodePtyPort: PtyPort = {
   spawn(file: string, args: string[], options: PtySpawnOptions): PtyProcess {
     const term = pty.spawn(file, args, {

@@ -1,8 +1,11 @@
-// The seam between sessions and a PTY implementation: sessions only ever see PtyPort, so a
-// different runtime's PTY (or a test fake) can plug in without touching session logic.
+// The seam between sessions and a PTY implementation: sessions only ever see PtyPort, so each
+// runtime's PTY (node-pty on Node, Bun.spawn's terminal on Bun) or a test fake plugs in without
+// touching session logic. The adapter, not the session, guarantees the drain: onExit comes
+// after the last byte. Every adapter passes tests/helpers/pty-contract.ts.
 
 export interface PtySpawnOptions {
   cwd: string;
+  /** The child's whole environment; TERM is taken from here (default xterm-256color). */
   env: Record<string, string>;
   cols: number;
   rows: number;
@@ -22,22 +25,25 @@ export interface PtyDisposable {
 export interface PtyProcess {
   /** The child's pid; it leads its own session and process group (setsid), so -pid is the group. */
   readonly pid: number;
-  /** Output bytes, as read from the master side (never decoded: UTF-8 may split across reads). */
+  /** Output bytes, in order, as read from the master side (never decoded: UTF-8 may split across reads). */
   onData(listener: (data: Buffer) => void): PtyDisposable;
-  /** Fires once, after every byte the child wrote has been delivered through onData. */
+  /**
+   * Fires once, after every byte the child's process group wrote before it ended has been
+   * delivered through onData: the adapter drains, the session does not wait for quiet.
+   */
   onExit(listener: (e: PtyExit) => void): PtyDisposable;
   write(data: string | Uint8Array): void;
   resize(cols: number, rows: number): void;
   /** Signals the child alone; sessions signal the whole group themselves (see process-group.ts). */
   kill(signal?: NodeJS.Signals): void;
-  /** Stop reading output (the child blocks once the kernel buffer fills). */
+  /**
+   * Stop reading output for now (the child blocks once the kernel buffer fills). An adapter
+   * that cannot stop reading says so in `canPause`; then the session bounds memory otherwise.
+   */
   pause(): void;
   resume(): void;
-  /**
-   * The caller has seen the whole process group gone (it ended the session): report the exit
-   * as soon as the output already written has been delivered, rather than after any grace timer.
-   */
-  groupGone(): void;
+  /** Whether pause() really stops reads (node-pty: yes; Bun's terminal: no). */
+  readonly canPause: boolean;
 }
 
 export interface PtyPort {

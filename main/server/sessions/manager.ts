@@ -6,7 +6,6 @@ import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, KILL_GRACE_MS } 
 import type { CreateSessionBody, ServerEvent, Session } from '../../../common/protocol.js';
 import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
-import { nodePtyPort } from '../pty/node-pty.js';
 import type { PtyPort } from '../pty/port.js';
 import { processDefaultShell } from '../platform/shell.js';
 import { childEnv, deriveName, resolveCommand, resolveCwd } from './launch.js';
@@ -23,8 +22,8 @@ export interface SessionManagerOptions {
   /** The user's choice (config.json `shell`): a program, or argv; default processDefaultShell(). */
   shell?: string | readonly string[];
   logger: Logger;
-  /** Another runtime's PTY; default node-pty. */
-  pty?: PtyPort;
+  /** This runtime's PTY, chosen where the server is assembled (runtime.ts): never imported here. */
+  pty: PtyPort;
   /** false = --no-record: no session writes a recording. Default true. */
   record?: boolean;
   /** keepRecordings: removing a session leaves its recording on disk. Default false. */
@@ -77,7 +76,7 @@ export class SessionManager {
     this.defaultCommand = shellCommand(opts.shell);
     this.shell = this.defaultCommand[0];
     this.logger = opts.logger.child({ component: 'sessions' });
-    this.pty = opts.pty ?? nodePtyPort;
+    this.pty = opts.pty;
     this.graceMs = opts.killGraceMs ?? KILL_GRACE_MS;
     this.record = opts.record ?? true;
     this.keepRecordings = opts.keepRecordings ?? false;

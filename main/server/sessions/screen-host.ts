@@ -3,12 +3,16 @@
 // without sessions costs no thread; stopped by its owner (SessionManager.closeAll) so nothing
 // outlives the server. If the worker dies, every
 // screen falls back to live output only and the next screen opened starts a fresh worker.
-import { createRequire } from 'node:module';
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
-import { screenWorkerSource, type FromScreenWorker, type ScreenWorkerData, type ToScreenWorker } from './screen-worker.js';
+import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
 
-const require = createRequire(import.meta.url);
+/**
+ * Run from the TypeScript source (vitest: Node 20 cannot start a .ts worker), the worker is the
+ * compiled entry in dist/, which the test setup builds first; compiled or bundled, it is the
+ * screen-worker.js beside this file.
+ */
+const FROM_SOURCE = import.meta.url.endsWith('.ts');
 
 /**
  * With no screen left, the worker is stopped after this long: its heap (a long flood's
@@ -82,11 +86,9 @@ export class ScreenHost {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
-    const workerData: ScreenWorkerData = {
-      headlessPath: require.resolve('@xterm/headless'),
-      serializePath: require.resolve('@xterm/addon-serialize'),
-    };
-    const worker = new Worker(screenWorkerSource(), { eval: true, workerData });
+    const worker = FROM_SOURCE
+      ? new Worker(new URL('../../../dist/main/server/sessions/screen-worker.js', import.meta.url))
+      : new Worker(new URL('./screen-worker.js', import.meta.url));
     worker.on('message', (m: FromScreenWorker) => this.clients.get(m.s)?.onMessage(m));
     worker.on('error', (err) => {
       this.logger.error('screen worker failed; redraws fall back to live output only', { err });

@@ -1,224 +1,192 @@
-// The body of the screen worker: headless xterms that parse every session's output on another
+// The screen worker's entry file: headless xterms that parse every session's output on another
 // core, so parsing (20-39 MB/s here) never sits between the PTY (~48 MB/s) and the viewers.
 // One worker serves all sessions of a server (a thread per session cost ~40 ms to start and
-// several MB each); messages carry the screen id `s`. screen-host.ts starts it from
-// `screenWorkerMain.toString()` (eval worker), which keeps it one typed source file that runs the
-// same under tsc output and vitest; so this function must be self-contained: no closures over
-// module scope, only `req` for modules.
-import type * as WorkerThreads from 'node:worker_threads';
+// several MB each); messages carry the screen id `s` (screen-protocol.ts). screen-host.ts starts
+// it as `new Worker(new URL('./screen-worker.js', import.meta.url))`, and it imports
+// @xterm/headless normally, so a bundler (bun build --compile) sees both the file and its imports.
+import fs from 'node:fs';
+import os from 'node:os';
+import { parentPort } from 'node:worker_threads';
+import headless from '@xterm/headless';
+import serializeAddon from '@xterm/addon-serialize';
 import type * as Headless from '@xterm/headless';
 import type * as Serialize from '@xterm/addon-serialize';
+import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
 
-export interface ScreenWorkerData {
-  headlessPath: string;
-  serializePath: string;
+// Both packages are CommonJS: their classes hang off the default export on Node and Bun alike.
+const { Terminal } = headless;
+const { SerializeAddon } = serializeAddon;
+
+/** Acks are throttled to one per this many parsed bytes, plus one whenever parsing catches up. */
+const ACK = 256 * 1024;
+/**
+ * Serializing a long scrollback costs ~30 ms, so a screen that has gone quiet this long with at
+ * least IDLE_SERIALIZE_MIN_LINES lines refreshes its cached serialization in the background:
+ * someone who joins an idle session (the usual case) gets the redraw at once. At most one
+ * serialization per quiet spell, on this worker's thread, never the server's.
+ */
+const IDLE_SERIALIZE_MS = 250;
+const IDLE_SERIALIZE_MIN_LINES = 1000;
+if (!parentPort) throw new Error('screen-worker.js runs as a worker thread (screen-host.ts starts it)');
+const port = parentPort;
+// Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
+// the PTY's child, the server's thread and the viewers during a flood (2 cores are common),
+// and catches up in the pauses; the backlog is bounded (SCREEN_BACKLOG_MAX_BYTES). Linux nice
+// values are per thread, so this leaves the server's own thread alone.
+const NICE = 10;
+try {
+  const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
+  if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.max(os.getPriority(tid), NICE));
+} catch {
+  // not Linux, or not allowed: parse at the normal priority
 }
+const send = (m: FromScreenWorker): void => port.postMessage(m);
 
-/** main -> worker, in stream order per screen. */
-export type ToScreenWorker =
-  | { t: 'open'; s: number; cols: number; rows: number; scrollback: number }
-  | { t: 'close'; s: number }
-  | { t: 'data'; s: number; d: Uint8Array }
-  | { t: 'resize'; s: number; cols: number; rows: number }
-  /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset. */
-  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean };
+interface Screen {
+  term: Headless.Terminal;
+  serializer: Serialize.SerializeAddon;
+  scrollback: number;
+  received: number; // bytes handed to term.write
+  parsed: number; // bytes whose write callback has run: the screen reflects exactly these
+  acked: number;
+  done: number; // data/resize items applied
+  closed: boolean;
+  /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
+  cache: { done: number; data: string } | undefined;
+  idle: ReturnType<typeof setTimeout> | undefined;
+}
+const screens = new Map<number, Screen>();
 
-/** worker -> main. Offsets count output bytes since the screen opened. */
-export type FromScreenWorker =
-  | { t: 'ack'; s: number; offset: number; done: number }
-  | { t: 'title'; s: number; title: string }
-  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string };
+const open = (s: number, cols: number, rows: number, scrollback: number): void => {
+  const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
+  const serializer = new SerializeAddon();
+  term.loadAddon(serializer);
+  term.onTitleChange((title) => send({ t: 'title', s, title }));
+  screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined });
+};
 
-// `done` counts data and resize items fully applied, in the order main posted them: it is how
-// main knows exactly which of its retained items a serialized state already contains (a byte
-// offset alone is ambiguous when a resize sits between two batches).
-
-export function screenWorkerMain(req: (id: string) => unknown): void {
-  /** Acks are throttled to one per this many parsed bytes, plus one whenever parsing catches up. */
-  const ACK = 256 * 1024;
-  /**
-   * Serializing a long scrollback costs ~30 ms, so a screen that has gone quiet this long with at
-   * least IDLE_SERIALIZE_MIN_LINES lines refreshes its cached serialization in the background:
-   * someone who joins an idle session (the usual case) gets the redraw at once. At most one
-   * serialization per quiet spell, on this worker's thread, never the server's.
-   */
-  const IDLE_SERIALIZE_MS = 250;
-  const IDLE_SERIALIZE_MIN_LINES = 1000;
-  const { parentPort, workerData } = req('node:worker_threads') as typeof WorkerThreads;
-  const wd = workerData as ScreenWorkerData;
-  const { Terminal } = req(wd.headlessPath) as typeof Headless;
-  const { SerializeAddon } = req(wd.serializePath) as typeof Serialize;
-  const port = parentPort!;
-  // Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
-  // the PTY's child, the server's thread and the viewers during a flood (2 cores are common),
-  // and catches up in the pauses; the backlog is bounded (SCREEN_BACKLOG_MAX_BYTES). Linux nice
-  // values are per thread, so this leaves the server's own thread alone.
-  const NICE = 10;
+const visibleText = (term: Headless.Terminal): string => {
+  const buf = term.buffer.active;
+  const lines: string[] = [];
+  for (let y = 0; y < term.rows; y++) lines.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
+  return lines.join('\n');
+};
+// Serializing 10,000 lines of scrollback costs ~30 ms; it only changes when `done` does.
+const serialized = (sc: Screen): string => {
+  if (sc.cache?.done !== sc.done) sc.cache = { done: sc.done, data: sc.serializer.serialize({ scrollback: sc.scrollback }) };
+  return sc.cache.data;
+};
+/** The parts of xterm's state that restoreState() reads; xterm has no public API for them. */
+interface Internals {
+  buffer: { x: number; y: number; ybase: number; scrollTop: number; scrollBottom: number; savedX: number; savedY: number; tabs: Record<string, boolean> };
+  coreService: { isCursorHidden: boolean; decPrivateModes: { origin: boolean } };
+  coreMouseService: { activeEncoding: string };
+  _charsetService: { glevel: number; _charsets: Array<Record<string, string> | undefined> };
+}
+/**
+ * Escape sequences for the state the serializer leaves out but later output and input depend
+ * on: tab stops, saved cursor, scroll region, origin mode, line-drawing charsets, a hidden
+ * cursor, the mouse encoding (a late joiner to vim, less or tmux otherwise scrolls the wrong
+ * lines, draws `qqq` for borders, sends mouse events the app cannot read). Appended to the
+ * serialized screen; if xterm's internals ever move, redraws only lose this suffix.
+ */
+const restoreState = (term: Headless.Terminal): string => {
+  const E = '\x1b';
   try {
-    const fs = req('node:fs') as typeof import('node:fs');
-    const os = req('node:os') as typeof import('node:os');
-    const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-    if (Number.isInteger(tid) && tid > 0) os.setPriority(tid, Math.max(os.getPriority(tid), NICE));
-  } catch {
-    // not Linux, or not allowed: parse at the normal priority
-  }
-  const send = (m: FromScreenWorker): void => port.postMessage(m);
-
-  interface Screen {
-    term: Headless.Terminal;
-    serializer: Serialize.SerializeAddon;
-    scrollback: number;
-    received: number; // bytes handed to term.write
-    parsed: number; // bytes whose write callback has run: the screen reflects exactly these
-    acked: number;
-    done: number; // data/resize items applied
-    closed: boolean;
-    /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
-    cache: { done: number; data: string } | undefined;
-    idle: ReturnType<typeof setTimeout> | undefined;
-  }
-  const screens = new Map<number, Screen>();
-
-  const open = (s: number, cols: number, rows: number, scrollback: number): void => {
-    const term = new Terminal({ cols, rows, scrollback, allowProposedApi: true });
-    const serializer = new SerializeAddon();
-    term.loadAddon(serializer);
-    term.onTitleChange((title) => send({ t: 'title', s, title }));
-    screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined });
-  };
-
-  const visibleText = (term: Headless.Terminal): string => {
-    const buf = term.buffer.active;
-    const lines: string[] = [];
-    for (let y = 0; y < term.rows; y++) lines.push(buf.getLine(buf.baseY + y)?.translateToString(true) ?? '');
-    return lines.join('\n');
-  };
-  // Serializing 10,000 lines of scrollback costs ~30 ms; it only changes when `done` does.
-  const serialized = (sc: Screen): string => {
-    if (sc.cache?.done !== sc.done) sc.cache = { done: sc.done, data: sc.serializer.serialize({ scrollback: sc.scrollback }) };
-    return sc.cache.data;
-  };
-  /** The parts of xterm's state that restoreState() reads; xterm has no public API for them. */
-  interface Internals {
-    buffer: { x: number; y: number; ybase: number; scrollTop: number; scrollBottom: number; savedX: number; savedY: number; tabs: Record<string, boolean> };
-    coreService: { isCursorHidden: boolean; decPrivateModes: { origin: boolean } };
-    coreMouseService: { activeEncoding: string };
-    _charsetService: { glevel: number; _charsets: Array<Record<string, string> | undefined> };
-  }
-  /**
-   * Escape sequences for the state the serializer leaves out but later output and input depend
-   * on: tab stops, saved cursor, scroll region, origin mode, line-drawing charsets, a hidden
-   * cursor, the mouse encoding (a late joiner to vim, less or tmux otherwise scrolls the wrong
-   * lines, draws `qqq` for borders, sends mouse events the app cannot read). Appended to the
-   * serialized screen; if xterm's internals ever move, redraws only lose this suffix.
-   */
-  const restoreState = (term: Headless.Terminal): string => {
-    const E = '\x1b';
-    try {
-      const core = (term as unknown as { _core: Internals })._core;
-      const b = core.buffer;
-      const origin = core.coreService.decPrivateModes.origin;
-      let s = origin ? `${E}[?6l` : ''; // absolute positions below; set again further down
-      let moved = origin; // the serializer's own trailing ?6h homed the cursor
-      // Stops past the right edge (left by a narrowing resize) cannot be set, nor do they matter.
-      const stops = Object.keys(b.tabs).filter((k) => b.tabs[k]).map(Number).filter((x) => x < term.cols).sort((p, q) => p - q);
-      const defaults = Array.from({ length: Math.ceil(term.cols / 8) }, (_, i) => i * 8);
-      if (stops.join() !== defaults.join()) {
-        s += `${E}[3g` + stops.map((x) => `${E}[1;${x + 1}H${E}H`).join('');
-        moved = true;
-      }
-      const savedRow = Math.max(0, b.savedY - b.ybase);
-      if (b.savedX !== 0 || savedRow !== 0) {
-        s += `${E}[${savedRow + 1};${b.savedX + 1}H${E}7`;
-        moved = true;
-      }
-      if (b.scrollTop !== 0 || b.scrollBottom !== term.rows - 1) {
-        s += `${E}[${b.scrollTop + 1};${b.scrollBottom + 1}r`;
-        moved = true;
-      }
-      if (origin) s += `${E}[?6h`;
-      const cs = core._charsetService;
-      cs._charsets.forEach((table, g) => {
-        if (table && table.q === '\u2500' && table.x === '\u2502') s += `${E}${'()*+'[g]}0`; // DEC special graphics
-      });
-      s += ['', '\x0e', `${E}n`, `${E}o`][cs.glevel] ?? '';
-      if (core.coreService.isCursorHidden) s += `${E}[?25l`;
-      const encoding = ({ SGR: '1006', SGR_PIXELS: '1016' } as Record<string, string>)[core.coreMouseService.activeEncoding];
-      if (encoding) s += `${E}[?${encoding}h`;
-      if (moved) s += `${E}[${b.y - (origin ? b.scrollTop : 0) + 1};${b.x + 1}H`;
-      return s;
-    } catch {
-      return '';
+    const core = (term as unknown as { _core: Internals })._core;
+    const b = core.buffer;
+    const origin = core.coreService.decPrivateModes.origin;
+    let s = origin ? `${E}[?6l` : ''; // absolute positions below; set again further down
+    let moved = origin; // the serializer's own trailing ?6h homed the cursor
+    // Stops past the right edge (left by a narrowing resize) cannot be set, nor do they matter.
+    const stops = Object.keys(b.tabs).filter((k) => b.tabs[k]).map(Number).filter((x) => x < term.cols).sort((p, q) => p - q);
+    const defaults = Array.from({ length: Math.ceil(term.cols / 8) }, (_, i) => i * 8);
+    if (stops.join() !== defaults.join()) {
+      s += `${E}[3g` + stops.map((x) => `${E}[1;${x + 1}H${E}H`).join('');
+      moved = true;
     }
-  };
-  const armIdle = (sc: Screen): void => {
-    if (sc.idle) clearTimeout(sc.idle);
-    sc.idle = setTimeout(() => {
-      sc.idle = undefined;
-      if (!sc.closed && sc.parsed === sc.received && sc.term.buffer.active.length >= IDLE_SERIALIZE_MIN_LINES) serialized(sc);
-    }, IDLE_SERIALIZE_MS);
-  };
-  const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
-    send({
-      t: 'res',
-      s: m.s,
-      id: m.id,
-      offset: sc.parsed,
-      done: sc.done,
-      cols: sc.term.cols,
-      rows: sc.term.rows,
-      data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
-      text: m.text ? visibleText(sc.term) : undefined,
+    const savedRow = Math.max(0, b.savedY - b.ybase);
+    if (b.savedX !== 0 || savedRow !== 0) {
+      s += `${E}[${savedRow + 1};${b.savedX + 1}H${E}7`;
+      moved = true;
+    }
+    if (b.scrollTop !== 0 || b.scrollBottom !== term.rows - 1) {
+      s += `${E}[${b.scrollTop + 1};${b.scrollBottom + 1}r`;
+      moved = true;
+    }
+    if (origin) s += `${E}[?6h`;
+    const cs = core._charsetService;
+    cs._charsets.forEach((table, g) => {
+      if (table && table.q === '\u2500' && table.x === '\u2502') s += `${E}${'()*+'[g]}0`; // DEC special graphics
     });
-  };
-
-  port.on('message', (m: ToScreenWorker) => {
-    if (m.t === 'open') {
-      open(m.s, m.cols, m.rows, m.scrollback);
-      return;
-    }
-    const sc = screens.get(m.s);
-    if (!sc) return; // closed: anything still in flight for it is moot
-    if (m.t === 'close') {
-      sc.closed = true;
-      if (sc.idle) clearTimeout(sc.idle);
-      screens.delete(m.s);
-      sc.term.dispose();
-    } else if (m.t === 'data') {
-      const n = m.d.byteLength;
-      sc.received += n;
-      sc.term.write(m.d, () => {
-        if (sc.closed) return;
-        sc.parsed += n;
-        sc.done++;
-        if (sc.parsed === sc.received || sc.parsed - sc.acked >= ACK) {
-          sc.acked = sc.parsed;
-          send({ t: 'ack', s: m.s, offset: sc.parsed, done: sc.done });
-        }
-        if (sc.parsed === sc.received) armIdle(sc);
-      });
-    } else if (m.t === 'resize') {
-      // xterm applies resize at once but queues writes: resize behind the queued output instead.
-      sc.term.write('', () => {
-        if (sc.closed) return;
-        sc.term.resize(m.cols, m.rows);
-        sc.done++;
-      });
-    } else if (m.wait) {
-      sc.term.write('', () => {
-        if (!sc.closed) answer(sc, m);
-      });
-    } else {
-      answer(sc, m);
-    }
+    s += ['', '\x0e', `${E}n`, `${E}o`][cs.glevel] ?? '';
+    if (core.coreService.isCursorHidden) s += `${E}[?25l`;
+    const encoding = ({ SGR: '1006', SGR_PIXELS: '1016' } as Record<string, string>)[core.coreMouseService.activeEncoding];
+    if (encoding) s += `${E}[?${encoding}h`;
+    if (moved) s += `${E}[${b.y - (origin ? b.scrollTop : 0) + 1};${b.x + 1}H`;
+    return s;
+  } catch {
+    return '';
+  }
+};
+const armIdle = (sc: Screen): void => {
+  if (sc.idle) clearTimeout(sc.idle);
+  sc.idle = setTimeout(() => {
+    sc.idle = undefined;
+    if (!sc.closed && sc.parsed === sc.received && sc.term.buffer.active.length >= IDLE_SERIALIZE_MIN_LINES) serialized(sc);
+  }, IDLE_SERIALIZE_MS);
+};
+const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
+  send({
+    t: 'res',
+    s: m.s,
+    id: m.id,
+    offset: sc.parsed,
+    done: sc.done,
+    cols: sc.term.cols,
+    rows: sc.term.rows,
+    data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
+    text: m.text ? visibleText(sc.term) : undefined,
   });
-}
+};
 
-/** The eval source of the worker (see the header comment for why not a worker file). */
-export function screenWorkerSource(): string {
-  return [
-    // esbuild-style transforms may wrap named functions in __name(); make that a no-op here.
-    'var __name = (f) => f;',
-    `(${screenWorkerMain.toString()})(require);`,
-  ].join('\n');
-}
+port.on('message', (m: ToScreenWorker) => {
+  if (m.t === 'open') {
+    open(m.s, m.cols, m.rows, m.scrollback);
+    return;
+  }
+  const sc = screens.get(m.s);
+  if (!sc) return; // closed: anything still in flight for it is moot
+  if (m.t === 'close') {
+    sc.closed = true;
+    if (sc.idle) clearTimeout(sc.idle);
+    screens.delete(m.s);
+    sc.term.dispose();
+  } else if (m.t === 'data') {
+    const n = m.d.byteLength;
+    sc.received += n;
+    sc.term.write(m.d, () => {
+      if (sc.closed) return;
+      sc.parsed += n;
+      sc.done++;
+      if (sc.parsed === sc.received || sc.parsed - sc.acked >= ACK) {
+        sc.acked = sc.parsed;
+        send({ t: 'ack', s: m.s, offset: sc.parsed, done: sc.done });
+      }
+      if (sc.parsed === sc.received) armIdle(sc);
+    });
+  } else if (m.t === 'resize') {
+    // xterm applies resize at once but queues writes: resize behind the queued output instead.
+    sc.term.write('', () => {
+      if (sc.closed) return;
+      sc.term.resize(m.cols, m.rows);
+      sc.done++;
+    });
+  } else if (m.wait) {
+    sc.term.write('', () => {
+      if (!sc.closed) answer(sc, m);
+    });
+  } else {
+    answer(sc, m);
+  }
+});

@@ -3,7 +3,7 @@
 // A redraw is the worker's serialized state plus the output it had not parsed yet (the "tail"),
 // so a late joiner gets the exact current screen and scrollback without waiting for the parser
 // and without a full replay.
-import type { FromScreenWorker } from './screen-worker.js';
+import type { FromScreenWorker } from './screen-protocol.js';
 import type { ScreenHost, ScreenMessage } from './screen-host.js';
 
 /**

@@ -14,10 +14,6 @@ import { ViewerSet } from './viewer.js';
 
 /** session.updated for lastOutputAt goes out at most this often (never per output chunk). */
 export const OUTPUT_EVENT_THROTTLE_MS = 1000;
-/** After the PTY reports exit, output is awaited until quiet this long... */
-const DRAIN_QUIET_MS = 10;
-/** ...but never longer than this in total. */
-const DRAIN_MAX_MS = 250;
 /** How long end() waits for the exit to be finalized after the group is gone or SIGKILLed. */
 const EXIT_WAIT_MS = 2000;
 
@@ -71,7 +67,6 @@ export class PtySession implements SessionHandle {
   private pendingBytes = 0;
   private batchTimer: NodeJS.Timeout | undefined;
   private paused = false;
-  private lastDataAt = 0;
   private lastFlushAt = 0;
 
   private exiting = false;
@@ -210,7 +205,6 @@ export class PtySession implements SessionHandle {
     if (this.status === 'exited') return this.exited;
     this.ending ??= endGroup(this.pid, graceMs);
     await this.ending.done;
-    this.proc.groupGone();
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
       this.exited.then(() => false),
@@ -226,7 +220,6 @@ export class PtySession implements SessionHandle {
   private onData(d: Buffer): void {
     if (this.status === 'exited') return;
     const now = Date.now();
-    this.lastDataAt = now;
     this.lastOutputAt = now;
     this.pending.push(d);
     this.pendingBytes += d.length;
@@ -269,11 +262,7 @@ export class PtySession implements SessionHandle {
   private async onExit(e: PtyExit): Promise<void> {
     if (this.exiting) return;
     this.exiting = true;
-    // A PtyPort may deliver the last reads after the exit: wait until output is quiet (bounded).
-    const start = Date.now();
-    while (Date.now() - start < DRAIN_MAX_MS && Date.now() - this.lastDataAt < DRAIN_QUIET_MS) {
-      await new Promise((r) => setTimeout(r, DRAIN_QUIET_MS));
-    }
+    // The PtyPort has delivered every byte before reporting the exit (port.ts), so no waiting here.
     // A signal death is reported like a shell does: 128 + the signal number.
     await this.finalize(e.signal ? 128 + e.signal : e.exitCode);
   }

@@ -1,18 +1,20 @@
 // One WebSocket's protocol (contract section 4): authenticate (first message or upgrade
 // header), authorise for the session, send `ready`, attach to the session, then relay
 // input / resize / ping under a rate limit. Every failure maps to a stable close code.
-import WebSocket from 'ws';
+// Written against WireSocket alone: the carrier (node-ws.ts, or Bun.serve's handlers) pushes
+// frames and the close in through the WireEvents methods.
 import { CLOSE, PortholeError, closeCodeOf } from '../../../common/errors.js';
 import { INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
 import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
-import type { SessionsPort } from '../http/context.js';
+import type { SessionsPort } from '../ports.js';
 import { viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
 import { SERVER_FEATURES, SERVER_PROTOCOL } from '../sharing/features.js';
 import { MessageRate } from './rate.js';
 import type { SocketRegistry } from './registry.js';
-import { WsViewerSink, truncateReason } from './sink.js';
+import { WsViewerSink } from './sink.js';
+import { truncateReason, type WireEvents, type WireSocket } from './socket.js';
 
 export interface ConnectionDeps {
   auth: Authenticator;
@@ -28,7 +30,7 @@ type State = 'auth' | 'live' | 'closed';
 /** setTimeout's ceiling; a later expiry is re-armed when this fires. */
 const MAX_TIMER_MS = 2 ** 31 - 1;
 
-export class Connection {
+export class Connection implements WireEvents {
   private state: State = 'auth';
   private principal: Principal | undefined;
   private authTimer: NodeJS.Timeout | undefined;
@@ -39,9 +41,10 @@ export class Connection {
   private readonly log: Logger;
   /** Bad frames are logged once per socket: a misbehaving client must not flood the log. */
   private loggedInvalid = false;
+  private socketClosed = false;
 
   constructor(
-    private readonly ws: WebSocket,
+    private readonly ws: WireSocket,
     private readonly sessionId: string,
     private readonly deps: ConnectionDeps,
     /** An `Authorization` header sent on the upgrade by a non-browser client. */
@@ -50,10 +53,6 @@ export class Connection {
   ) {
     this.rate = deps.rate ? deps.rate() : new MessageRate();
     this.log = deps.logger.child({ ws: true, sessionId, remote });
-    ws.on('message', (data, isBinary) => this.onMessage(data as Buffer, isBinary));
-    ws.on('close', () => this.cleanup());
-    // ws closes with 1009 on an oversize frame and emits this first; log it, never throw.
-    ws.on('error', (err) => this.log.info('socket error', { error: err }));
 
     if (!deps.auth.authRequired) {
       this.authenticated(deps.auth.fromToken(''));
@@ -68,13 +67,32 @@ export class Connection {
     }
   }
 
+  /** WireEvents: one frame from the peer. */
+  receive(data: Uint8Array, isBinary: boolean): void {
+    this.onMessage(Buffer.isBuffer(data) ? data : Buffer.from(data.buffer, data.byteOffset, data.byteLength), isBinary);
+  }
+
+  /** WireEvents: the socket has closed (either side). */
+  closed(): void {
+    this.socketClosed = true;
+    this.cleanup();
+  }
+
+  /** WireEvents: a transport error (the carrier closes the socket); logged, never thrown. */
+  failed(err: Error): void {
+    this.log.info('socket error', { error: err });
+  }
+
+  /** Whether the socket itself has closed (not just this protocol). */
+  get isSocketClosed(): boolean {
+    return this.socketClosed;
+  }
+
   /** Registry hook: revocation, logout, expiry and shutdown all come through here. */
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.close(code, truncateReason(reason));
-    }
+    this.ws.close(code, truncateReason(reason));
     this.cleanup();
   }
 
@@ -85,7 +103,7 @@ export class Connection {
   }
 
   private send(msg: WsServerMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    if (this.ws.isOpen) this.ws.sendText(JSON.stringify(msg));
   }
 
   private error(code: string, message: string): void {

@@ -1,17 +1,21 @@
-// The WebSocket entry: owns the `noServer` WebSocketServer, screens each upgrade before
-// accepting it (path, Origin: refused with HTTP 403 during the handshake), then hands the
-// socket to a Connection. Also owns every live Connection, for revocation and shutdown.
+// The WebSocket entry: screens each upgrade before accepting it (path, Origin: refused with
+// HTTP 403 during the handshake), then hands the socket to a Connection. Also owns every live
+// Connection, for revocation and shutdown. admit() and accept() are the runtime-neutral part
+// (a Bun.serve carrier calls them from its own upgrade and open handlers); handleUpgrade() is
+// the Node http server's carrier, on the `noServer` WebSocketServer of the `ws` library.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, ERROR_CODES, type ErrorCode } from '../../../common/errors.js';
 import { WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
 import type { Logger } from '../log.js';
-import type { SessionsPort } from '../http/context.js';
+import type { SessionsPort } from '../ports.js';
 import type { Authenticator } from '../http/principal.js';
 import { Connection } from './connection.js';
-import type { OriginPolicy } from './origin.js';
+import { NodeWireSocket, pipeWsEvents } from './node-ws.js';
+import type { GateHeaders, OriginPolicy } from './origin.js';
 import { SocketRegistry } from './registry.js';
+import type { WireEvents, WireSocket } from './socket.js';
 
 export interface GatewayOptions {
   auth: Authenticator;
@@ -25,6 +29,20 @@ export interface GatewayOptions {
 }
 
 const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
+
+/** What admit() decides for one upgrade request. */
+export type Admission = { ok: true; sessionId: string } | { ok: false; code: ErrorCode; status: number };
+
+/** The parts of an upgrade request admit() reads (any runtime's request has them). */
+export interface UpgradeRequest {
+  /** The request target, path and query. */
+  url: string | undefined;
+  /** Host, Origin and Sec-Fetch-* for the gate (origin.ts). */
+  headers: GateHeaders;
+  /** The client's address, for the log. */
+  remote: string | undefined;
+}
+
 /** How long closing peers get to answer the close frame at shutdown before being cut. */
 const CLOSE_GRACE_MS = 500;
 
@@ -40,39 +58,58 @@ export class WsGateway {
 
   /** Open sockets (authenticated or not). */
   get size(): number {
-    return this.wss.clients.size;
+    let n = 0;
+    for (const c of this.conns) if (!c.isSocketClosed) n++;
+    return n;
   }
 
-  /** The http server's 'upgrade' listener. */
+  /** Path and Origin, before the handshake: a refusal is an HTTP answer, not a close code. */
+  admit(req: UpgradeRequest): Admission {
+    const refuse = (code: ErrorCode, status: number = ERROR_CODES[code].status): Admission => {
+      this.opts.logger.info('upgrade rejected', { code, path: pathOnly(req.url), remote: req.remote });
+      return { ok: false, code, status };
+    };
+    if (this.stopping) return refuse('internal', 503);
+    // The same gate as every HTTP request (origin.ts), before anything else is looked at.
+    const refused = this.opts.originPolicy().screen(req.headers);
+    if (refused) return refuse(refused);
+    const m = WS_PATH.exec(pathOnly(req.url));
+    if (!m) return refuse('not_found');
+    try {
+      return { ok: true, sessionId: decodeURIComponent(m[1]) };
+    } catch {
+      return refuse('validation_failed');
+    }
+  }
+
+  /** An admitted socket is open: its protocol starts. The carrier feeds the returned events. */
+  accept(socket: WireSocket, sessionId: string, authorization: string | undefined, remote: string | undefined): WireEvents {
+    const conn = new Connection(
+      socket,
+      sessionId,
+      { auth: this.opts.auth, sessions: this.opts.sessions, registry: this.registry, logger: this.opts.logger, authTimeoutMs: this.opts.authTimeoutMs },
+      authorization,
+      remote,
+    );
+    this.conns.add(conn);
+    return {
+      receive: (data, isBinary) => conn.receive(data, isBinary),
+      failed: (err) => conn.failed(err),
+      closed: () => {
+        conn.closed();
+        this.conns.delete(conn);
+      },
+    };
+  }
+
+  /** The Node http server's 'upgrade' listener. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
     const remote = this.opts.clientAddress ? this.opts.clientAddress(req) : req.socket.remoteAddress;
-    const reject = (code: ErrorCode, status: number = ERROR_CODES[code].status) => {
-      this.opts.logger.info('upgrade rejected', { code, path: pathOnly(req.url), remote });
-      rejectHandshake(socket, status, code);
-    };
-    if (this.stopping) return reject('internal', 503);
-    // The same gate as every HTTP request (origin.ts), before anything else is looked at.
-    const refused = this.opts.originPolicy().screen(req.headers);
-    if (refused) return reject(refused);
-    const m = WS_PATH.exec(pathOnly(req.url));
-    if (!m) return reject('not_found');
-    let sessionId: string;
-    try {
-      sessionId = decodeURIComponent(m[1]);
-    } catch {
-      return reject('validation_failed');
-    }
+    const admission = this.admit({ url: req.url, headers: req.headers, remote });
+    if (!admission.ok) return rejectHandshake(socket, admission.status, admission.code);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      const conn = new Connection(
-        ws,
-        sessionId,
-        { auth: this.opts.auth, sessions: this.opts.sessions, registry: this.registry, logger: this.opts.logger, authTimeoutMs: this.opts.authTimeoutMs },
-        req.headers.authorization,
-        remote,
-      );
-      this.conns.add(conn);
-      ws.on('close', () => this.conns.delete(conn));
+      pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), admission.sessionId, req.headers.authorization, remote));
     });
   }
 
@@ -86,7 +123,7 @@ export class WsGateway {
     this.stopping = true;
     for (const c of [...this.conns]) c.close(CLOSE.goingAway, 'server stopping');
     const deadline = Date.now() + CLOSE_GRACE_MS;
-    while (this.wss.clients.size > 0 && Date.now() < deadline) await delay(20);
+    while ((this.wss.clients.size > 0 || this.size > 0) && Date.now() < deadline) await delay(20);
     for (const ws of this.wss.clients) ws.terminate();
     for (const c of [...this.conns]) c.terminate();
     this.conns.clear();

@@ -1,34 +1,27 @@
 // The ViewerSink a session writes to for one socket: a thin, safe wrapper that never throws
 // on a socket that is closing (the session may race a disconnect).
-import WebSocket from 'ws';
 import type { WsServerMessage } from '../../../common/protocol.js';
-import type { ViewerSinkPort } from '../http/context.js';
+import type { ViewerSink } from '../ports.js';
+import { truncateReason, type WireSocket } from './socket.js';
 
-export class WsViewerSink implements ViewerSinkPort {
-  constructor(private readonly ws: WebSocket) {}
+export { truncateReason } from './socket.js';
+
+export class WsViewerSink implements ViewerSink {
+  constructor(private readonly socket: WireSocket) {}
 
   get bufferedAmount(): number {
-    return this.ws.bufferedAmount;
+    return this.socket.bufferedAmount;
   }
 
   sendBinary(chunk: Uint8Array): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(chunk, { binary: true });
+    if (this.socket.isOpen) this.socket.sendBinary(chunk);
   }
 
   sendText(msg: WsServerMessage): void {
-    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(JSON.stringify(msg));
+    if (this.socket.isOpen) this.socket.sendText(JSON.stringify(msg));
   }
 
   close(code: number, reason: string): void {
-    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) {
-      this.ws.close(code, truncateReason(reason));
-    }
+    this.socket.close(code, truncateReason(reason));
   }
-}
-
-/** Close reasons are limited to 123 bytes on the wire. */
-export function truncateReason(reason: string): string {
-  let r = reason;
-  while (Buffer.byteLength(r) > 123) r = r.slice(0, -1);
-  return r;
 }

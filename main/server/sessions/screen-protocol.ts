@@ -1,0 +1,21 @@
+// The messages between the server thread (screen-host.ts, screen.ts) and the screen worker
+// (screen-worker.ts). Types only: the worker entry file is never loaded on the server thread.
+
+/** main -> worker, in stream order per screen. */
+export type ToScreenWorker =
+  | { t: 'open'; s: number; cols: number; rows: number; scrollback: number }
+  | { t: 'close'; s: number }
+  | { t: 'data'; s: number; d: Uint8Array }
+  | { t: 'resize'; s: number; cols: number; rows: number }
+  /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset. */
+  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean };
+
+/** worker -> main. Offsets count output bytes since the screen opened. */
+export type FromScreenWorker =
+  | { t: 'ack'; s: number; offset: number; done: number }
+  | { t: 'title'; s: number; title: string }
+  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string };
+
+// `done` counts data and resize items fully applied, in the order main posted them: it is how
+// main knows exactly which of its retained items a serialized state already contains (a byte
+// offset alone is ambiguous when a resize sits between two batches).

@@ -1,0 +1,47 @@
+// The `ws` library as a WireSocket carrier: used on Node (and, through Bun's own `ws`
+// replacement, under Bun). Wraps one ws.WebSocket and pushes its frames and close into the
+// protocol's WireEvents.
+import WebSocket from 'ws';
+import type { WireEvents, WireSocket } from './socket.js';
+
+export class NodeWireSocket implements WireSocket {
+  constructor(private readonly ws: WebSocket) {}
+
+  get bufferedAmount(): number {
+    return this.ws.bufferedAmount;
+  }
+
+  get isOpen(): boolean {
+    return this.ws.readyState === WebSocket.OPEN;
+  }
+
+  sendText(text: string): void {
+    if (this.isOpen) this.ws.send(text);
+  }
+
+  sendBinary(data: Uint8Array): void {
+    if (this.isOpen) this.ws.send(data, { binary: true });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.ws.readyState === WebSocket.OPEN || this.ws.readyState === WebSocket.CONNECTING) this.ws.close(code, reason);
+  }
+
+  terminate(): void {
+    this.ws.terminate();
+  }
+}
+
+/** Feeds one ws.WebSocket's events into `events`. */
+export function pipeWsEvents(ws: WebSocket, events: WireEvents): void {
+  ws.on('message', (data, isBinary) => events.receive(toBytes(data), isBinary));
+  ws.on('close', () => events.closed());
+  // ws closes with 1009 on an oversize frame and emits this first; never throw.
+  ws.on('error', (err) => events.failed(err));
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return Buffer.concat(data);
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return data;
+}
