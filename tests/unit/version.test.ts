@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { VERSION } from '../../common/version.js';
+import { loadRuntime } from '../../main/server/runtime.js';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 
 const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
@@ -36,7 +37,8 @@ describe('the build-time version', () => {
   it('/health says it from a server whose code has no package.json beside it', async () => {
     const { Server } = (await import(join(copy, 'main/server/server.js'))) as typeof import('../../main/server/server.js');
     const dataDir = mkdtempSync(join(tmpdir(), 'porthole-version-data-'));
-    const server = await Server.create({ port: 0, host: '127.0.0.1', dataDir, auth: false });
+    const runtime = await loadRuntime(); // the copy has no node_modules: the PTY comes from here
+    const server = await Server.create({ port: 0, host: '127.0.0.1', dataDir, auth: false, pty: runtime.pty, runtime: runtime.info });
     try {
       const { url } = await server.listen();
       const health = (await (await fetch(`${url}/health`)).json()) as { version: string };
