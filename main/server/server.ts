@@ -51,6 +51,7 @@ export interface ServerOptions {
   allowHosts?: string[]; // --allow-host: more Host names accepted while listening on loopback
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
+  uploadMaxBytes?: number; // POST /api/fs/upload cap; default DEFAULT_UPLOAD_MAX_BYTES (100 MiB)
   shell?: string | string[]; // a program or argv; default: config.json `shell`, else the OS's login shell (platform/shell.ts)
   rendererDir?: string; // built pages on disk; default dist/renderer (unused when assets is set)
   assets?: AssetSource; // where pages come from: the binary passes its embedded ones
@@ -198,7 +199,7 @@ export class Server {
       baseUrl: (hostHeader) => this.linkOrigin(hostHeader),
       clientAddress,
       assets: options.assets ?? diskAssets(options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer')),
-      fsRouter: fsRouter(),
+      fsRouter: fsRouter({ uploadMaxBytes: options.uploadMaxBytes }),
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;

@@ -4,6 +4,7 @@
 import type { Session } from '../../common/protocol.js';
 import { registerProbe } from './debug.js';
 import { h } from './dom.js';
+import { attachFilesDock } from './files-dock.js';
 import { FlowWriter } from './flow.js';
 import { SessionSocket, type EndReason } from './socket.js';
 import { createSearchBar, createTerminal } from './terminal.js';
@@ -32,6 +33,8 @@ export function openSessionView(session: Session, token: () => string | null, ac
   const banner = h('div', { class: 'sv-banner', hidden: true, role: 'status' });
 
   const kit = createTerminal(termBox, { onSearchKey: () => searchBar.open() });
+  const body = h('div', { class: 'sv-body' }, termBox);
+  const filesDock = attachFilesDock(body, termBox, session.id, token, () => actions.onAuthLost(), () => requestAnimationFrame(() => fitAndTell(false)));
   const searchBar = createSearchBar(kit);
   const btn = (label: string, aria: string, onclick: () => void, cls = 'btn'): HTMLButtonElement =>
     h('button', { type: 'button', class: cls, 'aria-label': aria, title: aria, onclick }, label);
@@ -44,13 +47,14 @@ export function openSessionView(session: Session, token: () => string | null, ac
     connEl,
     h('span', { class: 'spacer' }),
     btn('Find', 'Find in terminal (Ctrl+Shift+F)', () => searchBar.open()),
+    filesDock.button,
     btn('Share', 'Share this session', actions.onShare, 'btn primary'),
     btn('Replay', 'Replay the recording', actions.onReplay),
     btn('Download', 'Download the recording (asciicast)', actions.onDownload),
     btn('Rename', 'Rename this session', actions.onRename),
     btn('End', 'End this session', actions.onEnd, 'btn danger'),
   );
-  const el = h('section', { class: 'session-view', 'aria-label': `Terminal: ${session.name}` }, toolbar, searchBar.el, banner, termBox);
+  const el = h('section', { class: 'session-view', 'aria-label': `Terminal: ${session.name}` }, toolbar, searchBar.el, banner, body);
 
   let applyingRemote = false;
   let disposed = false;
@@ -179,6 +183,7 @@ export function openSessionView(session: Session, token: () => string | null, ac
     update,
     dispose() {
       disposed = true;
+      filesDock.dispose();
       ro.disconnect();
       clearTimeout(fitTimer);
       socket.close();

@@ -6,6 +6,7 @@ import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/fl
 import { splitArgv, joinArgv, ArgvError } from '../../renderer/src/argv.js';
 import { parseCast } from '../../renderer/src/cast.js';
 import { decodeEvent, SseParser } from '../../renderer/src/events.js';
+import { crumbs, explainFsError, formatSize, joinPath, previewKind, TEXT_PREVIEW_MAX_BYTES, tooBigMessage, visibleEntries } from '../../renderer/src/files-logic.js';
 import { CLIENT_QUEUE_MAX_BYTES, FlowWriter } from '../../renderer/src/flow.js';
 import { endReasonFor } from '../../renderer/src/socket.js';
 import { STAGE_MAX_SCALE, stageGeometry } from '../../renderer/src/stage.js';
@@ -167,5 +168,40 @@ describe('stageGeometry', () => {
     expect(g.zoomable).toBe(false);
     expect(g.scale).toBe(1.0833333333333333);
     expect(g.panX).toBe(0);
+  });
+});
+
+describe('Files view logic', () => {
+  const e = (name: string, type: 'file' | 'dir' = 'file') => ({ name, type, size: 1, mtime: '2026-01-01T00:00:00.000Z' });
+  it('hides dot files unless asked', () => {
+    const all = [e('.git', 'dir'), e('src', 'dir'), e('.env'), e('a.txt')];
+    expect(visibleEntries(all, false).map((x) => x.name)).toEqual(['src', 'a.txt']);
+    expect(visibleEntries(all, true)).toHaveLength(4);
+  });
+  it('breadcrumbs for POSIX and Windows paths; joinPath keeps the separator', () => {
+    expect(crumbs('/home/me/src')).toEqual([{ label: '/', path: '/' }, { label: 'home', path: '/home' }, { label: 'me', path: '/home/me' }, { label: 'src', path: '/home/me/src' }]);
+    expect(crumbs('/')).toEqual([{ label: '/', path: '/' }]);
+    expect(crumbs('C:\\Users\\me').map((c) => c.path)).toEqual(['C:\\', 'C:\\Users', 'C:\\Users\\me']);
+    expect(joinPath('/', 'etc')).toBe('/etc');
+    expect(joinPath('/home', 'me')).toBe('/home/me');
+    expect(joinPath('C:\\Users', 'me')).toBe('C:\\Users\\me');
+  });
+  it('previews small text files and images (never SVG); sizes for people', () => {
+    expect(previewKind('notes.md', 100)).toBe('text');
+    expect(previewKind('Makefile', 100)).toBe('text');
+    expect(previewKind('huge.log', TEXT_PREVIEW_MAX_BYTES + 1)).toBeNull();
+    expect(previewKind('shot.PNG', 1000)).toBe('image');
+    expect(previewKind('logo.svg', 1000)).toBeNull();
+    expect(previewKind('blob.bin', 10)).toBeNull();
+    expect([formatSize(0), formatSize(1023), formatSize(1536), formatSize(12 * 1024 * 1024)]).toEqual(['0 B', '1023 B', '1.5 KB', '12 MB']);
+  });
+  it('says before uploading that a file is too big, and explains errors so a person can act', () => {
+    expect(tooBigMessage('a.iso', 200 * 1024 * 1024, 100 * 1024 * 1024)).toBe('“a.iso” is 200 MB; the server accepts uploads up to 100 MB. Nothing was sent.');
+    expect(tooBigMessage('a.txt', 10, 100)).toBeNull();
+    expect(tooBigMessage('a.txt', 10, undefined)).toBeNull();
+    expect(explainFsError({ status: 403, code: 'forbidden', message: "Permission denied: the server's user may not read /root" }, 'opening /root'))
+      .toBe("Permission denied: the server's user may not read /root. Change its permissions on the server, or pick another folder.");
+    expect(explainFsError({ status: 404, code: 'not_found', message: '/gone does not exist' }, 'opening /gone')).toMatch(/^\/gone does not exist\. It may have been moved/);
+    expect(explainFsError({ status: 507, code: 'disk_full', message: 'No space left on the disk that holds /x' }, 'uploading x')).toMatch(/^The disk is full .* Free some space/);
   });
 });
