@@ -112,6 +112,16 @@ export function isErrorCode(value: unknown): value is ErrorCode {
   return typeof value === 'string' && Object.hasOwn(ERROR_CODES, value);
 }
 
+/**
+ * The reason text of a close that an error or a token's end caused is that error's stable code
+ * (`token_expired`, `token_revoked`, `forbidden`, `session_not_found`, ...), so pages and the CLI
+ * tell "expired" from "revoked" by a type, never by matching free text (docs/api.md). Other
+ * closes (1000 session ended, 1001 server stopping) carry words, and this returns undefined.
+ */
+export function closeReasonCode(reason: string): ErrorCode | undefined {
+  return isErrorCode(reason) ? reason : undefined;
+}
+
 /** The JSON body of every 4xx/5xx response. */
 export interface ErrorBody {
   error: { code: ErrorCode; message: string; details?: unknown };

@@ -9,7 +9,7 @@ import { createServer as createHttpsServer } from 'node:https';
 import { createSecureContext } from 'node:tls';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PortholeError, UsageError } from '../../common/errors.js';
+import { PortholeError, UsageError, type ErrorCode } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
@@ -19,7 +19,7 @@ import type { RuntimeInfo } from './runtime.js';
 import { LoginLimiter } from './auth/login-limiter.js';
 import { PasswordCheck } from './auth/passwords.js';
 import { RevocationStore } from './auth/revocations.js';
-import { ShareRegistry } from './auth/shares.js';
+import { ShareRegistry, type ShareEndReason } from './auth/shares.js';
 import { TokenService } from './auth/tokens.js';
 import { DataDir } from './datadir.js';
 import { fsRouter } from './fs/router.js';
@@ -94,6 +94,13 @@ function listenError(err: NodeJS.ErrnoException, host: string, port: number): Er
       return err;
   }
 }
+
+/** What a share's sockets are told (their close reason, a stable code) when it stops working. */
+const SHARE_END_CLOSE_REASON: Record<ShareEndReason, ErrorCode> = {
+  revoked: 'token_revoked',
+  expired: 'token_expired',
+  session_removed: 'session_not_found',
+};
 
 export class Server {
   readonly sessions: SessionManager;
@@ -175,7 +182,7 @@ export class Server {
       }),
       this.shares.onRevoked((share, reason) => {
         this.logger.info(reason === 'revoked' ? 'share revoked' : 'share ended', { shareId: share.id, sessionId: share.sessionId, reason });
-        this.gateway.closeByJti(share.id, `share ${reason}`);
+        this.gateway.closeByJti(share.id, SHARE_END_CLOSE_REASON[reason]);
         this.bus.emit({ type: 'share.revoked', share });
       }),
     );
@@ -194,7 +201,7 @@ export class Server {
       login: (password, ip) => this.login(password, ip),
       revokeToken: async (jti, exp) => {
         await this.tokens.revoke(jti, exp);
-        this.gateway.closeByJti(jti, 'logged out');
+        this.gateway.closeByJti(jti, 'token_revoked');
       },
       baseUrl: (hostHeader) => this.linkOrigin(hostHeader),
       clientAddress,

@@ -3,6 +3,7 @@
 // typing goes through, survives network loss without duplicating output, and explains
 // every way the link can stop working.
 import './zod-config.js';
+import { closeReasonCode } from '../../common/errors.js';
 import type { Session, ViewMode } from '../../common/protocol.js';
 import type { EarlySocket } from './early.js';
 import { captureShareToken, isExpired } from './auth.js';
@@ -232,11 +233,15 @@ export function endScreen(reason: EndReason, token: string): HTMLElement {
         'The session has ended',
         reason.exitCode === null ? 'The shared terminal has closed.' : `The shared terminal exited with code ${reason.exitCode}.`,
       );
-    case 'forbidden':
-      if (isExpired(token) || /expir/i.test(reason.reason)) return expiredScreen();
+    case 'forbidden': {
+      // The close reason is a stable code (closeReasonCode), not text to match.
+      const code = closeReasonCode(reason.reason);
+      if (code === 'token_expired' || isExpired(token)) return expiredScreen();
+      if (code === 'session_not_found') return messageScreen('not-found', 'No such session', 'This terminal does not exist any more.');
       return messageScreen('revoked', 'This link was revoked', 'The owner stopped sharing this terminal through this link.');
+    }
     case 'unauthenticated':
-      if (isExpired(token) || /expir/i.test(reason.reason)) return expiredScreen();
+      if (closeReasonCode(reason.reason) === 'token_expired' || isExpired(token)) return expiredScreen();
       return messageScreen('invalid', 'This link is not valid', 'It may have been revoked or mistyped. Ask for a new link.');
     case 'not_found':
       return messageScreen('not-found', 'No such session', 'This terminal does not exist any more.');

@@ -1,7 +1,7 @@
 // Contract section 4 with a real PTY and a real `ws` client: auth, ready + redraw, input,
 // view-only, origin, oversize frames, floods, bad messages, revocation and logout.
 import { describe, expect, it } from 'vitest';
-import { CLOSE } from '../../common/errors.js';
+import { CLOSE, closeReasonCode } from '../../common/errors.js';
 import { WS_MAX_PAYLOAD_BYTES, WS_RATE_MAX_MESSAGES } from '../../common/flow.js';
 import { PROTOCOL_VERSION, type CreateShareResponse, type Session } from '../../common/protocol.js';
 import { connectWs, startServer, type TestServer } from '../helpers/server.js';
@@ -157,8 +157,25 @@ describe('WebSocket protocol', () => {
     const owner = connectWs(ts, s.id, { token });
     await owner.waitForText('ready');
     expect((await ts.api('/api/auth/logout', { token, method: 'POST' })).status).toBe(204);
-    expect((await owner.closed).code).toBe(CLOSE.forbidden);
+    const loggedOut = await owner.closed;
+    expect(loggedOut.code).toBe(CLOSE.forbidden);
+    expect(closeReasonCode(loggedOut.reason)).toBe('token_revoked');
+    expect(closeReasonCode(closed.reason)).toBe('token_revoked');
     expect((await connectWs(ts, s.id, { token }).closed).code).toBe(CLOSE.unauthenticated);
+  });
+
+  it('closes an open share socket at the share expiry with 4403 and the typed reason token_expired', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession();
+    const { token } = (await ts.json<CreateShareResponse>(`/api/sessions/${s.id}/shares`, { body: { mode: 'view', expiresIn: 2 } })).body;
+    const sock = connectWs(ts, s.id, { token });
+    await sock.waitForText('ready');
+    const closed = await sock.closed;
+    expect(closed.code).toBe(CLOSE.forbidden);
+    expect(closeReasonCode(closed.reason)).toBe('token_expired');
+    // Opened again with the expired link: refused at auth, still saying why in a typed way.
+    const again = await connectWs(ts, s.id, { token }).closed;
+    expect(closeReasonCode(again.reason)).toBe('token_expired');
   });
 
   it('closes at token expiry with 4403', async () => {
@@ -176,10 +193,10 @@ describe('WebSocket protocol', () => {
     const sock = connectWs(ts, s.id);
     await sock.waitForText('ready');
     sock.ws.send(Buffer.from('go\n'));
-    const exit = await sock.waitFor(() => sock.texts.find((m) => m.type === 'exit'), 'exit').catch(() => undefined);
     const closed = await sock.closed;
     expect(closed.code).toBe(CLOSE.normal);
-    if (exit && exit.type === 'exit') expect(exit.exitCode).toBe(7);
+    // The exit message comes before the close, always: its loss is a failure, not a skip.
+    expect(sock.texts.filter((m) => m.type === 'exit')).toEqual([{ type: 'exit', exitCode: 7 }]);
   });
 
   it('refuses unknown upgrade paths', async () => {

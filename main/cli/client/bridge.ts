@@ -2,7 +2,7 @@
 // keys go to a session, the session's output comes back, raw mode is on while attached and off
 // again on every way out (exit, detach, close, error, signal, process exit).
 import WebSocket, { type RawData } from 'ws';
-import { CLOSE, PortholeError, UsageError } from '../../../common/errors.js';
+import { CLOSE, ERROR_CODES, PortholeError, UsageError, closeReasonCode } from '../../../common/errors.js';
 import { INPUT_MAX_BYTES, VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../../common/flow.js';
 import { WsServerMessageSchema, type Session, type ViewMode } from '../../../common/protocol.js';
 import { connectError, noSession, refusalError, type ApiClient } from './api.js';
@@ -244,13 +244,16 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
     });
 
     ws.on('close', (code: number, reasonBuf: Buffer) => {
-      const reason = reasonBuf.toString('utf8');
+      // A refusal's reason is its error code (closeReasonCode): worded from the registry.
+      const raw = reasonBuf.toString('utf8');
+      const reasonCode = closeReasonCode(raw);
+      const reason = reasonCode ? ERROR_CODES[reasonCode].message : raw;
       if (exitCode !== undefined || code === CLOSE.normal) {
         finish({ kind: 'exited', exitCode: exitCode ?? null });
       } else if (code === CLOSE.unauthenticated) {
-        finish(refusalError(401, 'unauthenticated', reason || 'no valid token', api.tokenSource));
+        finish(refusalError(401, reasonCode ?? 'unauthenticated', reason || 'no valid token', api.tokenSource));
       } else if (code === CLOSE.forbidden) {
-        finish(refusalError(403, 'forbidden', reason || 'forbidden', api.tokenSource));
+        finish(refusalError(403, reasonCode ?? 'forbidden', reason || 'forbidden', api.tokenSource));
       } else if (code === CLOSE.noSession) {
         finish(new UsageError(noSession(sessionId)));
       } else if (code === CLOSE.goingAway) {

@@ -63,7 +63,7 @@ export class Connection implements WireEvents {
         this.fail(err);
       }
     } else {
-      this.authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'authentication timeout'), deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS);
+      this.authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'unauthorized'), deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS);
     }
   }
 
@@ -113,10 +113,10 @@ export class Connection implements WireEvents {
   private fail(err: unknown): void {
     if (err instanceof PortholeError) {
       this.log.info('socket rejected', { code: err.code });
-      this.close(closeCodeOf(err.code), err.message);
+      this.close(closeCodeOf(err.code), err.code); // the reason is the code: see closeReasonCode()
     } else {
       this.log.error('socket failed', { error: err instanceof Error ? err : String(err) });
-      this.close(CLOSE.policy, 'internal error');
+      this.close(CLOSE.policy, 'internal');
     }
   }
 
@@ -149,12 +149,12 @@ export class Connection implements WireEvents {
     if (exp === null) return;
     const ms = exp * 1000 - Date.now();
     if (ms <= 0) {
-      this.close(CLOSE.forbidden, 'token expired');
+      this.close(CLOSE.forbidden, 'token_expired');
       return;
     }
     this.expiryTimer = setTimeout(() => {
       if (exp * 1000 > Date.now()) this.armExpiry(exp);
-      else this.close(CLOSE.forbidden, 'token expired');
+      else this.close(CLOSE.forbidden, 'token_expired');
     }, Math.min(ms, MAX_TIMER_MS));
   }
 
