@@ -6,6 +6,7 @@ import { resolveDataDirPath, resolveServeOptions, type ServeFlags } from '../ser
 import { DataDir } from '../server/datadir.js';
 import { localUrl, removeServerFile, removeServerFileSync, writeServerFile } from '../server/discovery.js';
 import { createLogger } from '../server/log.js';
+import type { Tunnel } from '../server/net/tunnel.js';
 import { boolFlag, formatHelp, listFlag, parseCommandArgs, stringFlag, type FlagSpec } from './args.js';
 import type { CliContext } from './commands.js';
 import { serveStopSignals } from '../server/platform/signals.js';
@@ -25,6 +26,7 @@ export const SERVE_FLAGS: FlagSpec = {
   'allow-origin': { type: 'string', multiple: true, valueName: 'ORIGIN', description: 'another origin allowed to open WebSockets' },
   'allow-host': { type: 'string', multiple: true, valueName: 'HOST', description: 'another Host name accepted while listening on loopback (DNS-rebinding guard)' },
   scrollback: { type: 'string', valueName: 'N', description: 'lines of scrollback kept per session (default 10000)' },
+  tunnel: { type: 'string', valueName: 'cloudflared|tailscale', description: 'start your own cloudflared quick tunnel or tailscale funnel; links use its public URL' },
   'no-record': { type: 'boolean', description: 'do not record sessions (by default each one is kept as an asciicast in the data dir)' },
   'trust-proxy': { type: 'string', valueName: 'HOPS|ADDR,...', description: 'take the client address from X-Forwarded-For of these proxies (hop count, or addresses/CIDRs)' },
 };
@@ -55,6 +57,7 @@ export function serveFlagsFrom(values: ReturnType<typeof parseCommandArgs>['valu
     scrollback: stringFlag(values, 'scrollback'),
     trustProxy: stringFlag(values, 'trust-proxy'),
     noRecord: boolFlag(values, 'no-record'),
+    tunnel: stringFlag(values, 'tunnel'),
   };
 }
 
@@ -105,8 +108,11 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
   const logger = createLogger();
   /** Set once server.json is written: an exit that skips close() still removes it. */
   let serverFileDir: string | undefined;
+  /** The tunnel program, once started: it never outlives serve. */
+  let tunnel: Tunnel | undefined;
   const exitNow = () => {
     if (serverFileDir) removeServerFileSync(serverFileDir);
+    if (tunnel) process.kill(tunnel.pid, 'SIGKILL');
     ctx.exit(EXIT.ok);
   };
   // Signals are caught from the start, so a Ctrl-C during startup still ends with a clean close.
@@ -133,15 +139,26 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     let port: number;
     try {
       ({ url, port } = await server.listen());
+      if (options.tunnel) {
+        const { startTunnel } = await import('../server/net/tunnel.js');
+        tunnel = await startTunnel({ kind: options.tunnel, port, logger, env: ctx.env });
+        server.usePublicUrl(tunnel.url);
+        const t = tunnel;
+        t.onExit((code, sig) => {
+          logger.error('tunnel stopped', { kind: t.kind, code, signal: sig });
+          ctx.stderr.write(`porthole: ${t.kind} stopped (${code ?? sig}): links on ${t.url} no longer open; restart serve to get a new tunnel\n`);
+        });
+      }
       // The client commands find this server through it (contract section 9).
       await writeServerFile(dataDir.dir, { url: localUrl(options.tls ? 'https' : 'http', options.host, port), pid: process.pid });
       serverFileDir = dataDir.dir;
     } catch (err) {
-      await server.close().catch(() => {});
+      await Promise.all([server.close().catch(() => {}), tunnel?.stop()]);
       await removeServerFile(dataDir.dir).catch(() => {});
       throw err;
     }
     ctx.stdout.write(`Porthole listening on ${url}\n`);
+    if (tunnel) ctx.stdout.write(`Public URL: ${tunnel.url}\n`);
     for (const line of reachLines(server)) ctx.stderr.write(`porthole: ${line}\n`);
     if (options.auth) {
       ctx.stdout.write(`Owner link: ${server.ownerLink()}\n`);
@@ -160,7 +177,8 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     }, SHUTDOWN_DEADLINE_MS);
     hard.unref();
     try {
-      await server.close();
+      // In parallel: the tunnel's grace and the sessions' grace both fit in the deadline.
+      await Promise.all([server.close(), tunnel?.stop()]);
     } finally {
       await removeServerFile(dataDir.dir).catch((err: unknown) => logger.warn('could not remove server.json', { error: err instanceof Error ? err : String(err) }));
       clearTimeout(hard);

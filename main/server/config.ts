@@ -19,6 +19,7 @@ import { isLoopbackName as isLoopbackHost } from '../../common/reach.js';
 import { dataDirFrom, type PortholeConfig } from './datadir.js';
 import type { Logger } from './log.js';
 import { parseTrustProxy, type TrustProxy } from './net/client-address.js';
+import { parseTunnelKind, type TunnelKind } from './net/tunnel.js';
 
 export const DEFAULT_PORT = 4022;
 export const DEFAULT_HOST = '127.0.0.1';
@@ -51,6 +52,8 @@ export interface ResolvedServeOptions {
   record?: boolean;
   keepRecordings?: boolean;
   recordingRetentionSeconds?: number;
+  /** --tunnel: serve starts it after listen; its URL becomes publicUrl. Not a ServerOptions field. */
+  tunnel?: TunnelKind;
 }
 
 /** `porthole serve` flags after parsing, before validation (undefined = not given). */
@@ -68,6 +71,7 @@ export interface ServeFlags {
   scrollback?: string;
   trustProxy?: string;
   noRecord?: boolean;
+  tunnel?: string;
 }
 
 /** The data dir a command uses: --data-dir, else PORTHOLE_DATA_DIR, else the default. */
@@ -196,7 +200,14 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
 
   const scrollback = flags.scrollback !== undefined ? parseScrollback(flags.scrollback, '--scrollback') : (config.scrollback ?? DEFAULT_SCROLLBACK_LINES);
 
-  const trustProxy = parseTrustProxy(flags.trustProxy ?? config.trustProxy);
+  const tunnel = flags.tunnel !== undefined ? parseTunnelKind(flags.tunnel) : undefined;
+  if (tunnel && publicUrl !== undefined) {
+    throw new UsageError(`--tunnel ${tunnel} gives the public URL itself: drop --public-url (or publicUrl in config.json / ${ENV.publicUrl})`);
+  }
+  if (tunnel && tls) throw new UsageError(`--tunnel ${tunnel} serves HTTPS itself and reaches this server over plain HTTP on loopback: drop --tls-cert/--tls-key`);
+  // The tunnel program connects from loopback: unless told otherwise, its X-Forwarded-For is
+  // believed, so the login limit counts each real visitor rather than the tunnel as one.
+  const trustProxy = parseTrustProxy(flags.trustProxy ?? config.trustProxy ?? (tunnel ? '127.0.0.1,::1' : undefined));
 
   let recordingRetentionSeconds: number | undefined;
   if (config.recordingRetention !== undefined) {
@@ -226,6 +237,7 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   if (allowHosts !== undefined) options.allowHosts = allowHosts;
   if (config.shell !== undefined) options.shell = config.shell;
   if (trustProxy.kind !== 'none') options.trustProxy = trustProxy;
+  if (tunnel) options.tunnel = tunnel;
   if (flags.noRecord === true || config.record === false) options.record = false;
   if (config.keepRecordings === true) options.keepRecordings = true;
   if (recordingRetentionSeconds !== undefined) options.recordingRetentionSeconds = recordingRetentionSeconds;

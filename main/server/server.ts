@@ -107,7 +107,8 @@ export class Server {
   readonly shares: ShareRegistry;
   readonly tokens: TokenService;
   readonly dataDir: DataDir;
-  private readonly options: ServerOptions;
+  /** Not readonly: a tunnel's URL becomes publicUrl once it is known (usePublicUrl). */
+  private options: ServerOptions;
   private readonly logger: Logger;
   private readonly bus: EventBus;
   private readonly revocations: RevocationStore;
@@ -297,18 +298,33 @@ export class Server {
     const scheme = this.tlsMaterial ? 'https' : 'http';
     const ownUrl = `${scheme}://${hostForUrl(host)}:${realPort}`;
     this.listenUrl = ownUrl;
-    this.originPolicy = this.makePolicy(ownUrl);
-    this.links = new LinkBase({
-      scheme,
-      listenHost: host,
-      port: realPort,
-      publicUrl: this.options.publicUrl,
-      hostAllowed: (h) => this.hostAllowed(h),
-    });
+    this.applyPublicUrl(scheme, realPort);
     this.logger.info('listening', { url: ownUrl });
     await this.janitor?.start();
     // A wildcard bind is reported by an address others can open (contract section 9).
-    return { url: `${scheme}://${hostForUrl(this.links.listenName())}:${realPort}`, port: realPort };
+    return { url: `${scheme}://${hostForUrl(this.links!.listenName())}:${realPort}`, port: realPort };
+  }
+
+  /**
+   * A tunnel's URL, known only after listen (the tunnel needs the port): from now on links
+   * are built on it and its Origin and Host are accepted, as if given as --public-url.
+   */
+  usePublicUrl(origin: string): void {
+    if (!this.listenUrl) throw new Error('Server.usePublicUrl() before listen()');
+    this.options = { ...this.options, publicUrl: new URL(origin).origin };
+    const own = new URL(this.listenUrl);
+    this.applyPublicUrl(own.protocol === 'https:' ? 'https' : 'http', Number(own.port));
+  }
+
+  private applyPublicUrl(scheme: 'http' | 'https', port: number): void {
+    this.originPolicy = this.makePolicy(this.listenUrl!);
+    this.links = new LinkBase({
+      scheme,
+      listenHost: this.options.host,
+      port,
+      publicUrl: this.options.publicUrl,
+      hostAllowed: (h) => this.hostAllowed(h),
+    });
   }
 
   /** The origin of links handed out for a request that came with this Host header. */
