@@ -201,9 +201,12 @@ export class Server {
       passwordLogin: () => this.passwords.isConfigured(),
       login: (password, ip) => this.login(password, ip),
       revokeToken: async (jti, exp) => {
-        await this.tokens.revoke(jti, exp);
+        const stored = this.tokens.revoke(jti, exp); // in effect at once; on disk when this settles
         this.gateway.closeByJti(jti, 'token_revoked');
+        this.sse.closeByJti(jti, 'logged out');
+        await stored;
       },
+      isTokenRevoked: (jti) => this.tokens.isRevoked(jti),
       baseUrl: (hostHeader) => this.linkOrigin(hostHeader),
       clientAddress,
       assets: options.assets ?? diskAssets(options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer')),

@@ -78,6 +78,8 @@ export class TokenService {
     const parsed = TokenClaimsSchema.safeParse(payload);
     if (!parsed.success) throw new PortholeError('invalid_token', 'The token does not carry Porthole claims');
     const claims = parsed.data as TokenClaims;
+    // A time no Date can print (exp 9e15) would fail later as a 500: the token is simply bad.
+    if (!saneTime(claims.exp) || !saneTime(claims.iat)) throw new PortholeError('invalid_token', 'The token carries an impossible time');
     if (this.revocations.has(claims.jti)) throw new PortholeError('token_revoked');
     return claims;
   }
@@ -97,6 +99,13 @@ export class TokenService {
     const token = jwt.sign({ ...claims }, this.secret, { algorithm: TOKEN_ALGORITHM });
     return { token, claims, expiresAt: isoFromSeconds(claims.exp) };
   }
+}
+
+/** The last second of year 9999: later times have no ISO 8601 form. */
+export const MAX_TOKEN_TIME_SECONDS = 253_402_300_799;
+
+function saneTime(seconds: number): boolean {
+  return Number.isFinite(seconds) && seconds >= 0 && seconds <= MAX_TOKEN_TIME_SECONDS;
 }
 
 function positiveTtl(ttl: number): number {

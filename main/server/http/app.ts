@@ -49,7 +49,7 @@ export function createApp(ctx: ApiContext): HttpApp {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  const sse = new SseHub(ctx.events);
+  const sse = new SseHub(ctx.events, { isRevoked: ctx.isTokenRevoked });
 
   app.use((_req, res, next) => {
     applySecurityHeaders(res);

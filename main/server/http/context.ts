@@ -28,6 +28,8 @@ export interface ApiContext {
   passwordLogin(): Promise<boolean>;
   /** Checks the password with the per-IP limiter; throws invalid_credentials / rate_limited. */
   login(password: string, ip: string): Promise<LoginResponse>;
+  /** Whether a token id has been revoked: open event streams are re-checked with it. */
+  isTokenRevoked?(jti: string): boolean;
   /** Logout: revoke the token for good (persisted) and close its sockets. */
   revokeToken(jti: string, exp: number): Promise<void>;
   /** The origin links are built on (contract section 9): publicUrl when set, else the

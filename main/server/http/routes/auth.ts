@@ -1,6 +1,7 @@
 // /api/auth/*: what the login page needs (config, login) and what any token may ask about
 // itself (me, logout). Logout revokes for good: the jti is persisted by the token service.
 import { Router } from 'express';
+import { PortholeError } from '../../../../common/errors.js';
 import { LoginBody, type AuthConfigResponse, type MeResponse } from '../../../../common/protocol.js';
 import type { ApiContext } from '../context.js';
 import { authenticate, principalOf } from '../authenticate.js';
@@ -23,6 +24,9 @@ export function authRoutes(ctx: ApiContext): Router {
 
   r.post('/api/auth/logout', authenticate(ctx.auth), async (_req, res) => {
     const p = principalOf(res);
+    // A share token's jti is the share: revoking it here would end the link for every viewer
+    // behind the owner's back. Only the owner revokes a link (DELETE /api/shares/:id).
+    if (p.role === 'share') throw new PortholeError('forbidden', 'A share link cannot log out; the owner revokes links');
     if (p.jti !== null && p.exp !== null) await ctx.revokeToken(p.jti, p.exp);
     res.status(204).end();
   });

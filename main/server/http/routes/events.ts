@@ -8,8 +8,10 @@ import type { SseHub } from '../sse.js';
 export function eventRoutes(ctx: ApiContext, hub: SseHub): Router {
   const r = Router();
   r.get('/api/events', authenticate(ctx.auth), (req, res) => {
-    requireOwner(principalOf(res));
-    hub.open(req, res);
+    const p = principalOf(res);
+    requireOwner(p);
+    // The stream ends with its token: logout, revocation or expiry (sse.ts).
+    hub.open(req, res, { jti: p.jti, exp: p.exp });
   });
   return r;
 }
