@@ -1,6 +1,10 @@
-// Ending a session means ending everything its shell started: the child leads its own process
-// group, so signalling -pid reaches background jobs and grandchildren too.
+// Ending a session means ending everything its shell started. On POSIX the child leads its own
+// process group, so signalling -pid reaches background jobs and grandchildren too; on Windows
+// the tree is ended with taskkill and the ConPTY close. Which steps, in which order, is decided
+// per platform in platform/session-tree.ts; these are the real effects it runs with.
+import { execFile } from 'node:child_process';
 import { KILL_GRACE_MS } from '../../../common/flow.js';
+import { endSessionTree, sessionEndPlan, type TreeEffects, type TreeEnding } from '../platform/session-tree.js';
 
 /** Sends `signal` to the group `pgid`; false if no process is left in it. */
 export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
@@ -18,7 +22,7 @@ export function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
  * A child ended right after spawn() returned may not have called setsid() yet: its group does
  * not exist, but the child does. Signal the process itself then, or it outlives its session.
  */
-function signalGroupOrLeader(pgid: number, signal: NodeJS.Signals | 0): boolean {
+export function signalGroupOrLeader(pgid: number, signal: NodeJS.Signals | 0): boolean {
   if (signalGroup(pgid, signal)) return true;
   if (!Number.isInteger(pgid) || pgid <= 1) return false;
   try {
@@ -29,49 +33,45 @@ function signalGroupOrLeader(pgid: number, signal: NodeJS.Signals | 0): boolean 
   }
 }
 
-export interface GroupEnding {
-  /** Resolves once the group is empty, or once SIGKILL has been sent after the grace period. */
-  readonly done: Promise<void>;
-  /** Stops the timers early (the caller knows the group is gone). Idempotent. */
-  cancel(): void;
+export type GroupEnding = TreeEnding;
+
+/** The real effects for platform/session-tree.ts: signals, liveness, a program run, the PTY's kill(). */
+export function nodeTreeEffects(ptyKill: () => void): TreeEffects {
+  return {
+    signalGroup: signalGroupOrLeader,
+    alive(pid) {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch (err) {
+        return (err as NodeJS.ErrnoException).code === 'EPERM';
+      }
+    },
+    run(file, args, timeoutMs) {
+      // No shell, no window (Windows), bounded; its output and exit status do not matter.
+      return new Promise<void>((resolve) => {
+        execFile(file, args, { timeout: timeoutMs, windowsHide: true }, () => resolve());
+      });
+    },
+    ptyKill,
+  };
 }
 
-/** The group is polled quickly at first (a hung-up shell is gone in a ms or two), then every POLL_MAX_MS. */
-const POLL_FIRST_MS = 1;
-const POLL_MAX_MS = 25;
+/**
+ * Ends a session's process tree the way its OS allows (platform/session-tree.ts): on POSIX
+ * SIGHUP the group, SIGKILL after `graceMs`; on Windows taskkill /T /F, then the PTY's kill().
+ * `ptyKill` is the PTY adapter's kill() with no signal.
+ */
+export function endSessionTreeOf(pid: number, ptyKill: () => void, graceMs: number = KILL_GRACE_MS): GroupEnding {
+  return endSessionTree(sessionEndPlan(process.platform, pid, graceMs, process.env), nodeTreeEffects(ptyKill));
+}
 
 /**
  * SIGHUP the group (what a terminal hang-up sends), then SIGKILL after `graceMs` if anything is
- * still in it. Every timer is cleared when `done` settles, so nothing outlives the ending.
+ * still in it: the POSIX plan, whatever this OS is. Every timer is cleared when `done` settles.
  * A zombie still counts as a member until its parent reaps it; node-pty reaps the leader itself
  * and orphans are reaped by init, so a group of zombies only costs the grace period.
  */
 export function endGroup(pgid: number, graceMs: number = KILL_GRACE_MS): GroupEnding {
-  let poll: NodeJS.Timeout | undefined;
-  let grace: NodeJS.Timeout | undefined;
-  let finish: () => void = () => {};
-  const done = new Promise<void>((resolve) => {
-    finish = () => {
-      if (poll) clearTimeout(poll);
-      if (grace) clearTimeout(grace);
-      poll = grace = undefined;
-      resolve();
-    };
-  });
-  if (!signalGroupOrLeader(pgid, 'SIGHUP')) {
-    finish();
-    return { done, cancel: finish };
-  }
-  const check = (delay: number): void => {
-    poll = setTimeout(() => {
-      if (!signalGroupOrLeader(pgid, 0)) finish();
-      else check(Math.min(delay * 2, POLL_MAX_MS));
-    }, delay);
-  };
-  check(POLL_FIRST_MS);
-  grace = setTimeout(() => {
-    signalGroupOrLeader(pgid, 'SIGKILL');
-    finish();
-  }, graceMs);
-  return { done, cancel: finish };
+  return endSessionTree(sessionEndPlan('linux', pgid, graceMs, {}), nodeTreeEffects(() => {}));
 }

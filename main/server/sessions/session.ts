@@ -4,7 +4,7 @@ import path from 'node:path';
 import { OUTPUT_BATCH_MAX_BYTES, OUTPUT_BATCH_MS, KILL_GRACE_MS } from '../../../common/flow.js';
 import type { ServerEvent, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
-import { endGroup, type GroupEnding } from '../pty/process-group.js';
+import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
 import { Recording } from './recording.js';
 import type { ScreenHost } from './screen-host.js';
@@ -198,12 +198,14 @@ export class PtySession implements SessionHandle {
   }
 
   /**
-   * Ends the process group (SIGHUP, SIGKILL after KILL_GRACE_MS) and resolves once the session
+   * Ends the process tree (POSIX: the group, SIGHUP, SIGKILL after KILL_GRACE_MS; Windows:
+   * taskkill /T /F and the ConPTY close) and resolves once the session
    * has exited and its recording is closed; bounded even if the child will not die.
    */
   async end(graceMs: number = KILL_GRACE_MS): Promise<void> {
     if (this.status === 'exited') return this.exited;
-    this.ending ??= endGroup(this.pid, graceMs);
+    // The whole tree, as this OS allows (platform/session-tree.ts); on Windows through the PTY's kill().
+    this.ending ??= endSessionTreeOf(this.pid, () => this.proc.kill(), graceMs);
     await this.ending.done;
     let timer: NodeJS.Timeout | undefined;
     const timedOut = await Promise.race([
