@@ -10,6 +10,7 @@ import { UsageError } from '../../common/errors.js';
 import { dataDirFor, secretProtection } from './platform/dirs.js';
 import type { Platform } from './platform/env.js';
 import { isInside } from './platform/paths.js';
+import { renameWithRetry } from './platform/rename.js';
 
 export const SECRET_BYTES = 32;
 export const CONFIG_FILE = 'config.json';
@@ -97,7 +98,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   const fh = await fsp.open(tmp, 'wx', mode);
   try {
     await fh.writeFile(data);
-    // open() applies the umask; chmod makes the mode exact (0600 means 0600).
+    // open() applies the umask; chmod makes the mode exact (0600 means 0600). On Windows modes
+    // only set the read-only attribute (0600 leaves it off); the ACL protects it (platform/dirs.ts).
     await fh.chmod(mode);
     await fh.sync();
   } catch (err) {
@@ -107,7 +109,7 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
   }
   await fh.close();
   try {
-    await fsp.rename(tmp, path);
+    await renameWithRetry(process.platform, fsp.rename, tmp, path); // Windows: a scanner may hold the target a moment
   } catch (err) {
     await fsp.rm(tmp, { force: true });
     throw err;
@@ -116,7 +118,8 @@ export async function writeFileAtomic(path: string, data: string | Uint8Array, m
 }
 
 async function syncDir(dir: string): Promise<void> {
-  // Best effort: some file systems refuse fsync on a directory; the data is safe anyway.
+  // Best effort: some file systems refuse fsync on a directory, and Windows cannot open one
+  // this way at all (EISDIR; NTFS journals the rename itself); the data is safe anyway.
   try {
     const dh = await fsp.open(dir, 'r');
     try {

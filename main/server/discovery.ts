@@ -46,6 +46,7 @@ export function removeServerFileSync(dataDir: string, pid: number = process.pid)
   }
 }
 
+/** Portable: on Windows Node answers kill(pid, 0) by opening the process (no signal is sent). */
 function pidAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);

@@ -5,6 +5,7 @@ import { PortholeError } from '../../common/errors.js';
 import { DirListingSchema } from '../../common/protocol.js';
 import { driveListing } from '../../main/server/fs/drives.js';
 import { absolutePath, validFileName } from '../../main/server/fs/files.js';
+import { assetPath } from '../../main/server/http/assets.js';
 
 function codeOf(fn: () => unknown): string | undefined {
   try {
@@ -24,6 +25,12 @@ describe('absolutePath', () => {
     for (const p of ['\\Users', '/Users', 'C:Users', 'Users', '\\\\.\\PhysicalDrive0']) {
       expect(codeOf(() => absolutePath(p, 'C:\\h', 'win32')), p).toBe('path_not_absolute');
     }
+  });
+
+  it('win32: a path through a device name (C:\\x\\CON) is refused: it would open the device', () => {
+    expect(codeOf(() => absolutePath('C:\\x\\CON', 'C:\\h', 'win32'))).toBe('validation_failed');
+    expect(codeOf(() => absolutePath('C:/x/nul.txt/y', 'C:\\h', 'win32'))).toBe('validation_failed');
+    expect(absolutePath('/x/CON', '/h', 'linux')).toBe('/x/CON');
   });
 
   it('linux and darwin: a leading slash', () => {
@@ -60,5 +67,17 @@ describe('driveListing', () => {
       ['C:\\', 'dir'],
       ['D:\\', 'dir'],
     ]);
+  });
+});
+
+describe('assetPath (public pages)', () => {
+  it('win32: a device name or a `:` (alternate data stream) never reaches the disk', () => {
+    for (const u of ['/assets/CON', '/assets/nul.js', '/COM1', '/index.html:secret', '/assets/x.js::$DATA']) expect(assetPath(u, 'win32'), u).toBeUndefined();
+    expect(assetPath('/assets/index-abc.js', 'win32')).toBe('assets/index-abc.js');
+  });
+
+  it('linux: unchanged (those names are ordinary there)', () => {
+    expect(assetPath('/assets/CON', 'linux')).toBe('assets/CON');
+    expect(assetPath('/index.html', 'linux')).toBe('index.html');
   });
 });

@@ -1,7 +1,7 @@
 // Absolute paths, parents, containment and file names by each OS's rules: /api/fs, the data dir
 // and the command lookup depend on them, and the Windows rules cannot be exercised here otherwise.
 import { describe, expect, it } from 'vitest';
-import { cwdFrom, fileNameProblem, isAbsolutePath, isDrivesPath, isInside, listDriveRoots, parentOf } from '../../main/server/platform/paths.js';
+import { cwdFrom, fileNameProblem, isAbsolutePath, isDrivesPath, isInside, listDriveRoots, namesWindowsDevice, parentOf } from '../../main/server/platform/paths.js';
 
 describe('isAbsolutePath', () => {
   it('linux and darwin: a leading slash, nothing else', () => {
@@ -107,5 +107,19 @@ describe('fileNameProblem', () => {
       expect(fileNameProblem('win32', n), n).toBeDefined();
     }
     for (const n of ['console.log', 'notes.txt', 'COM', 'a.b.c', '.gitignore']) expect(fileNameProblem('win32', n), n).toBeUndefined();
+  });
+});
+
+describe('namesWindowsDevice', () => {
+  it('win32: any segment that is a device name, with or without an extension, trailing dots or spaces', () => {
+    for (const p of ['C:\\tmp\\CON', 'C:/x/nul.txt', '/assets/aux.js', '\\\\srv\\share\\COM1', 'C:\\a\\lpt3 .', 'prn']) {
+      expect(namesWindowsDevice('win32', p), p).toBe(true);
+    }
+    for (const p of ['C:\\console\\x', '/assets/index-abc.js', 'C:\\COM\\x', 'C:\\nullable.txt']) expect(namesWindowsDevice('win32', p), p).toBe(false);
+  });
+
+  it('posix: never (those are ordinary names there)', () => {
+    expect(namesWindowsDevice('linux', '/tmp/CON')).toBe(false);
+    expect(namesWindowsDevice('darwin', '/tmp/nul.txt')).toBe(false);
   });
 });

@@ -8,7 +8,7 @@ import type { Readable } from 'node:stream';
 import { PortholeError } from '../../../common/errors.js';
 import { newId } from '../ids.js';
 import { pathFor, type Platform } from '../platform/env.js';
-import { fileNameProblem, isAbsolutePath } from '../platform/paths.js';
+import { fileNameProblem, isAbsolutePath, namesWindowsDevice } from '../platform/paths.js';
 
 // The listing's shapes are schemas in common/ (the panel validates what it gets with them).
 export type { DirEntry, DirListing, EntryType } from '../../../common/protocol.js';
@@ -44,6 +44,7 @@ export function absolutePath(p: string | undefined, fallback: string = os.homedi
   if (p === undefined || p === '') return fallback;
   if (p.includes('\0')) throw new PortholeError('validation_failed', 'The path contains a NUL byte');
   if (!isAbsolutePath(platform, p)) throw new PortholeError('path_not_absolute', `The path must be absolute: ${p}`);
+  if (namesWindowsDevice(platform, p)) throw new PortholeError('validation_failed', `The path names a Windows device, not a file: ${p}`);
   return pathFor(platform).resolve(p);
 }
 

@@ -4,6 +4,8 @@
 // precompressed twins are the same code whichever runtime answers (contract sections 5, 7).
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import type { Platform } from '../platform/env.js';
+import { namesWindowsDevice } from '../platform/paths.js';
 
 /** Files of the built renderer by path relative to its root ('index.html', 'assets/x.js'). */
 export interface AssetSource {
@@ -13,7 +15,7 @@ export interface AssetSource {
 
 /** A request path (`/assets/x.js`) as a path relative to the renderer root, or undefined for
  *  one that must not reach a file: bad escapes, `..`, dot-files, empty or backslashed segments. */
-export function assetPath(urlPath: string): string | undefined {
+export function assetPath(urlPath: string, platform: Platform = process.platform): string | undefined {
   let decoded: string;
   try {
     decoded = decodeURIComponent(urlPath);
@@ -23,6 +25,9 @@ export function assetPath(urlPath: string): string | undefined {
   if (!decoded.startsWith('/') || decoded.includes('\0') || decoded.includes('\\')) return undefined;
   const segments = decoded.slice(1).split('/');
   if (segments.some((s) => s === '' || s.startsWith('.'))) return undefined;
+  // Windows: `/assets/CON` would open the console device and hang a file-system thread; `:`
+  // would name an alternate data stream. No built page has either.
+  if (namesWindowsDevice(platform, decoded) || (platform === 'win32' && decoded.includes(':'))) return undefined;
   return segments.join('/');
 }
 

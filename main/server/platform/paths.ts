@@ -59,6 +59,16 @@ export async function listDriveRoots(exists: (root: string) => Promise<boolean>)
 
 /** Names Windows reserves for devices in every directory (`CON`, `nul.txt`, `COM1`, ...). */
 const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
+/**
+ * On Windows, a path any of whose segments is a device name (`C:\tmp\CON`, `/assets/nul.js`)
+ * opens that device, not a file: reading CON waits for console input forever and holds one of
+ * libuv's four file-system threads while it does. True for such a path; always false on POSIX.
+ */
+export function namesWindowsDevice(platform: Platform, p: string): boolean {
+  if (!isWindows(platform)) return false;
+  return p.split(/[\\/]/).some((seg) => WINDOWS_RESERVED.test(seg.replace(/[. ]+$/, '')));
+}
+
 /** Characters Windows file names may not contain (beyond the separators). */
 const WINDOWS_BAD_CHARS = /[<>:"|?*\u0000-\u001f]/;
 

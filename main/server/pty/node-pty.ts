@@ -81,6 +81,7 @@ class NodePtyProcess implements PtyProcess {
     this.term.resize(cols, rows);
   }
 
+  /** On Windows node-pty throws for any signal: platform/session-tree.ts calls kill() without one. */
   kill(signal?: NodeJS.Signals): void {
     if (this.exited) return;
     try {

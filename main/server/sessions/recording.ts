@@ -38,6 +38,7 @@ export class Recording {
       this.stopped = true;
       return;
     }
+    // Modes are POSIX; on Windows they are ignored and the data dir's ACL covers recordings/.
     fs.mkdirSync(path.dirname(opts.file), { recursive: true, mode: 0o700 });
     // 'w' with mode 0600: the output of someone's shell is as private as their files.
     this.stream = fs.createWriteStream(opts.file, { flags: 'w', mode: 0o600 });

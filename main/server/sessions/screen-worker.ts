@@ -32,7 +32,9 @@ const port = parentPort;
 // Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
 // the PTY's child, the server's thread and the viewers during a flood (2 cores are common),
 // and catches up in the pauses; the backlog is bounded (SCREEN_BACKLOG_MAX_BYTES). Linux nice
-// values are per thread, so this leaves the server's own thread alone.
+// values are per thread, so this leaves the server's own thread alone. Only Linux: on macOS and
+// Windows there is no /proc (readlink throws) and setPriority would lower the whole process,
+// the server's thread included, so those parse at the normal priority.
 const NICE = 10;
 try {
   const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
