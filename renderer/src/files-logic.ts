@@ -47,8 +47,10 @@ export function isWindowsPath(p: string): boolean {
   return /^[A-Za-z]:[\\/]/.test(p) || p.startsWith('\\\\');
 }
 
-/** A child path with the folder's own separator. */
+/** A child path with the folder's own separator. An entry of a Windows server's drive list
+ *  (`/`, docs/api.md) is named by its own root path (`C:\`): that is the child. */
 export function joinPath(dir: string, name: string): string {
+  if (isWindowsPath(name)) return name;
   const sep = isWindowsPath(dir) ? '\\' : '/';
   return dir.endsWith(sep) || dir.endsWith('/') ? dir + name : dir + sep + name;
 }
@@ -58,14 +60,18 @@ export interface Crumb {
   path: string;
 }
 
-/** `/home/me/src` → `/`, `home`, `me`, `src`; `C:\Users\me` → `C:\`, `Users`, `me`. */
+/** `/home/me/src` → `/`, `home`, `me`, `src`; `C:\Users\me` → This PC, `C:\`, `Users`, `me`. */
 export function crumbs(p: string): Crumb[] {
   if (isWindowsPath(p)) {
+    const unc = /^[\\/]{2}/.test(p);
     const parts = p.split(/[\\/]+/).filter(Boolean);
-    const root = `${parts[0]}\\`;
-    const out: Crumb[] = [{ label: root, path: root }];
+    // A UNC path's root is its share (\\server\share\); a drive path's is the drive, under the
+    // server's drive list (`/`: This PC), which a UNC share has none of.
+    const root = unc ? `\\\\${parts.shift()}\\${parts.shift() ?? ''}\\` : `${parts.shift()}\\`;
+    const out: Crumb[] = unc ? [] : [{ label: 'This PC', path: '/' }];
+    out.push({ label: root, path: root });
     let acc = root;
-    for (const part of parts.slice(1)) {
+    for (const part of parts) {
       acc = joinPath(acc, part);
       out.push({ label: part, path: acc });
     }

@@ -181,10 +181,13 @@ describe('Files view logic', () => {
   it('breadcrumbs for POSIX and Windows paths; joinPath keeps the separator', () => {
     expect(crumbs('/home/me/src')).toEqual([{ label: '/', path: '/' }, { label: 'home', path: '/home' }, { label: 'me', path: '/home/me' }, { label: 'src', path: '/home/me/src' }]);
     expect(crumbs('/')).toEqual([{ label: '/', path: '/' }]);
-    expect(crumbs('C:\\Users\\me').map((c) => c.path)).toEqual(['C:\\', 'C:\\Users', 'C:\\Users\\me']);
+    expect(crumbs('C:\\Users\\me').map((c) => c.path)).toEqual(['/', 'C:\\', 'C:\\Users', 'C:\\Users\\me']);
+    expect(crumbs('C:\\Users\\me')[0]).toEqual({ label: 'This PC', path: '/' }); // a Windows server's drive list
+    expect(crumbs('\\\\nas\\share\\docs').map((c) => c.path)).toEqual(['\\\\nas\\share\\', '\\\\nas\\share\\docs']);
     expect(joinPath('/', 'etc')).toBe('/etc');
     expect(joinPath('/home', 'me')).toBe('/home/me');
     expect(joinPath('C:\\Users', 'me')).toBe('C:\\Users\\me');
+    expect(joinPath('/', 'D:\\')).toBe('D:\\'); // an entry of the drive list is its own path
   });
   it('previews small text files and images (never SVG); sizes for people', () => {
     expect(previewKind('notes.md', 100)).toBe('text');
