@@ -1,0 +1,129 @@
+#!/usr/bin/env node
+// The single binary beside `npx porthole serve`, in one run: file size of each build variant
+// (plain, --minify, --bytecode, both), time from exec to the `Porthole listening` line, and
+// idle RSS (no sessions, 2 s after listening). Each start gets a fresh data dir, so the secret
+// is created every time for every target alike. Writes benchmarks/results/bin.json and bin.md.
+// Nothing is asserted: wall times on a shared machine are noisy, so each figure is a median
+// with min-max over --runs starts.
+//
+//   node benchmarks/bin.mjs [--runs N] [--out DIR]
+import { spawn, execFileSync } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { createInterface } from 'node:readline';
+import { descendants, machineInfo, rssKb } from './lib/proc.mjs';
+import { sleep, summarize } from './lib/stats.mjs';
+
+const ROOT = path.resolve(import.meta.dirname, '..');
+const args = process.argv.slice(2);
+const flag = (name, dflt) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const RUNS = Number(flag('--runs', '7'));
+const OUT = path.resolve(flag('--out', path.join(ROOT, 'benchmarks/results')));
+const IDLE_MS = 2000;
+
+const VARIANTS = [
+  { name: 'binary', flags: [] },
+  { name: 'binary --minify', flags: ['--minify'] },
+  { name: 'binary --bytecode', flags: ['--bytecode'] },
+  { name: 'binary --minify --bytecode', flags: ['--minify', '--bytecode'] },
+];
+
+/** Starts one server, returns ms to the listening line and the idle RSS (KB) of the server
+ *  process and of its whole tree (npx runs node under sh under npm). */
+async function measureStart(cmd, argv, cwd) {
+  const data = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-'));
+  const env = { ...process.env, PORTHOLE_LOG_LEVEL: 'warn' };
+  for (const k of Object.keys(env)) if (k.startsWith('npm_')) delete env[k];
+  const t0 = performance.now();
+  const child = spawn(cmd, [...argv, 'serve', '--port', '0', '--data-dir', data], { cwd, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.on('data', (c) => (stderr += c));
+  const ms = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${cmd}: no listening line in 30 s: ${stderr}`)), 30_000);
+    createInterface({ input: child.stdout }).on('line', (l) => {
+      if (l.startsWith('Porthole listening on ')) {
+        clearTimeout(timer);
+        resolve(performance.now() - t0);
+      }
+    });
+    child.once('exit', (code) => reject(new Error(`${cmd} exited ${code}: ${stderr}`)));
+  });
+  await sleep(IDLE_MS);
+  const tree = [child.pid, ...descendants(child.pid)];
+  const rss = tree.map((p) => ({ pid: p, kb: rssKb(p) ?? 0 }));
+  // The server is the process that holds the most memory of the tree (npm and sh are small).
+  const server = rss.reduce((a, b) => (b.kb > a.kb ? b : a));
+  const gone = new Promise((r) => child.once('exit', r));
+  process.kill(-child.pid, 'SIGTERM');
+  await Promise.race([gone, sleep(6000)]);
+  try {
+    process.kill(-child.pid, 'SIGKILL');
+  } catch {
+    /* all gone */
+  }
+  rmSync(data, { recursive: true, force: true });
+  return { ms, serverKb: server.kb, treeKb: rss.reduce((s, r) => s + r.kb, 0) };
+}
+
+async function series(label, cmd, argv, cwd, extra = {}) {
+  const starts = [];
+  for (let i = 0; i < RUNS; i++) starts.push(await measureStart(cmd, argv, cwd));
+  process.stderr.write(`${label}: done\n`);
+  return {
+    label,
+    ...extra,
+    startMs: summarize(starts.map((s) => s.ms), 'ms'),
+    idleRssMb: summarize(starts.map((s) => s.serverKb / 1024), 'MB'),
+    idleTreeRssMb: summarize(starts.map((s) => s.treeKb / 1024), 'MB'),
+  };
+}
+
+async function main() {
+  mkdirSync(OUT, { recursive: true });
+  const work = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-build-'));
+  const rows = [];
+  try {
+    // The renderer is built once; each variant compiles the same sources into its own folder.
+    execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
+    for (const v of VARIANTS) {
+      const dir = path.join(work, v.name.replace(/[^a-z]+/g, '-'));
+      execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-bin.mjs'), '--no-renderer', '--out', dir, ...v.flags], { cwd: ROOT, stdio: 'ignore' });
+      const bin = path.join(dir, 'porthole');
+      // Copied alone, as a user runs it, away from the checkout and its node_modules.
+      const alone = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-alone-'));
+      execFileSync('cp', [bin, alone]);
+      rows.push(await series(v.name, path.join(alone, 'porthole'), [], alone, { sizeMB: Math.round(statSync(bin).size / 1e5) / 10 }));
+      rmSync(alone, { recursive: true, force: true });
+    }
+    rows.push(await series('node bin/porthole.js', process.execPath, ['bin/porthole.js'], ROOT, { sizeMB: null }));
+    rows.push(await series('npx porthole', 'npx', ['porthole'], ROOT, { sizeMB: null }));
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  const result = { when: new Date().toISOString(), machine: machineInfo(), runs: RUNS, idleMs: IDLE_MS, rows };
+  writeFileSync(path.join(OUT, 'bin.json'), JSON.stringify(result, null, 2) + '\n');
+  const fmt = (s) => `${s.median} (${s.min}–${s.max})`;
+  const md = [
+    '# The single binary beside `npx porthole serve`',
+    '',
+    `One run of \`node benchmarks/bin.mjs\` (${result.when}); ${RUNS} starts each, medians with min–max.`,
+    `Start-up: from exec to the \`Porthole listening\` line on stdout (fresh data dir each time, so`,
+    `the secret is created in every start). Idle RSS: the server process, ${IDLE_MS / 1000} s after`,
+    'listening, no sessions; "tree" adds the processes it runs under (npx: npm and sh).',
+    '',
+    '| what | size (MB) | start-up (ms) | idle RSS (MB) | idle RSS, tree (MB) |',
+    '| --- | --- | --- | --- | --- |',
+    ...rows.map((r) => `| ${r.label} | ${r.sizeMB ?? '(node_modules)'} | ${fmt(r.startMs)} | ${fmt(r.idleRssMb)} | ${fmt(r.idleTreeRssMb)} |`),
+    '',
+    `Machine: ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.platform}; Node ${process.version}; Bun from the bun devDependency.`,
+    '',
+  ].join('\n');
+  writeFileSync(path.join(OUT, 'bin.md'), md);
+  process.stdout.write(md);
+}
+
+await main();
