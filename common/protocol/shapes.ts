@@ -65,6 +65,9 @@ export const ViewerSchema = z.object({
   mode: ViewModeSchema,
   connectedAt: z.string(),
   lastInputAt: z.string().nullable(),
+  /** Extension: this socket's pending control request, or the request its control was
+   *  granted by (DELETE it to take control back); null when neither. */
+  requestId: z.string().nullable().default(null),
 });
 export type Viewer = z.infer<typeof ViewerSchema>;
 

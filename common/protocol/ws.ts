@@ -48,12 +48,17 @@ export const WsServerMessageSchema = z.discriminatedUnion('type', [
     outputOffset: offset.optional(),
     /** true: the binary frames that follow are exactly the bytes since `resumeFrom`. */
     resumed: z.boolean().optional(),
+    /** Extension: the binary bytes of the redraw that follows (0 when resumed), so a client
+     *  knows where the redraw ends and its count of live bytes begins. */
+    redrawBytes: offset.optional(),
   }),
   z.object({ type: z.literal('resize'), cols: z.number(), rows: z.number() }),
   z.object({ type: z.literal('title'), title: z.string() }),
   z.object({ type: z.literal('exit'), exitCode: z.number().nullable() }),
   z.object({ type: z.literal('error'), code: z.string(), message: z.string() }),
-  z.object({ type: z.literal('resync') }),
+  /** A fresh redraw follows; on resume servers `outputOffset` and `redrawBytes` say where
+   *  the client's byte count restarts (as in `ready`). */
+  z.object({ type: z.literal('resync'), outputOffset: offset.optional(), redrawBytes: offset.optional() }),
   z.object({ type: z.literal('pong') }),
   /** To this socket alone: its mode changed (control granted, or taken back). */
   z.object({ type: z.literal('mode'), mode: ShareModeSchema }),

@@ -14,6 +14,23 @@ export interface ViewerSink {
   close(code: number, reason: string): void;
 }
 
+/** Where a viewer's byte stream begins. */
+export interface StreamStart {
+  /** Output bytes the session had produced up to the end of what follows (redraw), or up to
+   *  `resumeFrom` (resumed): the client adds every binary byte it gets from here on. */
+  outputOffset: number;
+  resumed: boolean;
+  /** Binary bytes of the redraw that follows (0 when resumed): the client counts its offset
+   *  from the bytes after them. */
+  redrawBytes: number;
+}
+
+export interface AttachOptions {
+  /** The client's output offset before it lost its socket (validated by the caller). */
+  resumeFrom?: number;
+  start?: (s: StreamStart) => void;
+}
+
 export interface ViewerHandle {
   /** Stops output to this sink (idempotent); call it when the socket closes. */
   detach(): void;
@@ -22,8 +39,9 @@ export interface ViewerHandle {
 export interface SessionHandle {
   readonly id: string;
   info(): Session;
-  /** Sends the redraw frame(s), then live output. The ws layer sends `ready` first. */
-  attach(sink: ViewerSink): ViewerHandle;
+  /** Sends the redraw frame(s) (or, resuming, the missed bytes), then live output; calls
+   *  `opts.start` right before the first frame (the ws layer sends `ready` from it). */
+  attach(sink: ViewerSink, opts?: AttachOptions): ViewerHandle;
   /** Keyboard input. Never recorded. A no-op once the session has exited (check info().status for a 409). */
   write(data: string | Uint8Array): void;
   /** Resizes PTY and screen, tells every viewer {type:"resize"}. A no-op once exited. */

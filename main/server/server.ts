@@ -34,6 +34,9 @@ import type { SseHub } from './http/sse.js';
 import { createLogger, type Logger } from './log.js';
 import { SessionManager } from './sessions/manager.js';
 import { RecordingJanitor } from './sessions/retention.js';
+import { ControlRequests } from './sharing/control.js';
+import { Presence } from './sharing/presence.js';
+import { newId } from './ids.js';
 import { WsGateway } from './ws/gateway.js';
 import { OriginPolicy } from './ws/origin.js';
 import { hostForUrl, isLoopbackName, LinkBase } from './net/links.js';
@@ -116,6 +119,8 @@ export class Server {
   private readonly passwords: PasswordCheck;
   private readonly bcryptPool: BcryptPool;
   private readonly gateway: WsGateway;
+  readonly presence: Presence;
+  private readonly control: ControlRequests;
   private readonly sse: SseHub;
   private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly tlsMaterial: { cert: Buffer; key: Buffer } | undefined;
@@ -162,9 +167,12 @@ export class Server {
     const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });
     const trust = options.trustProxy ?? TRUST_NONE;
     const clientAddress = (req: RequestLike): string => clientAddressOf(req, trust);
+    this.presence = new Presence({ share: (id) => this.shares.get(id), emit: (e) => this.bus.emit(e), newId });
+    this.control = new ControlRequests({ presence: this.presence, emit: (e) => this.bus.emit(e), newId });
     this.gateway = new WsGateway({
       auth,
       sessions: this.sessions,
+      sharing: { presence: this.presence, control: this.control },
       logger: this.logger,
       clientAddress,
       originPolicy: () => this.requestPolicy(),
@@ -211,6 +219,7 @@ export class Server {
       clientAddress,
       assets: options.assets ?? diskAssets(options.rendererDir ?? join(PACKAGE_ROOT, 'dist', 'renderer')),
       fsRouter: fsRouter({ uploadMaxBytes: options.uploadMaxBytes }),
+      sharing: { presence: this.presence, control: this.control },
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
@@ -388,6 +397,7 @@ export class Server {
     http?.closeIdleConnections();
     // Sockets first, so viewers hear 1001 (server stopping) rather than 1000 (session ended).
     await this.gateway.close();
+    this.control.dispose(); // no lapse timer outlives the server
     this.sse.close();
     try {
       await this.sessions.closeAll();

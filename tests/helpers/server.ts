@@ -157,6 +157,11 @@ export class TestSocket extends WaitingSocket {
     });
   }
 
+  /** Every binary byte received so far. */
+  get outputBytes(): Buffer {
+    return this.output;
+  }
+
   get outputText(): string {
     return this.output.toString('utf8');
   }
@@ -177,6 +182,8 @@ export interface ConnectOptions {
   headerToken?: string;
   origin?: string;
   path?: string;
+  /** Sent in the auth message as `resumeFrom` (any value, to test garbage too). */
+  resumeFrom?: unknown;
 }
 
 export function connectWs(ts: TestServer, sessionId: string, opts: ConnectOptions = {}): TestSocket {
@@ -186,7 +193,8 @@ export function connectWs(ts: TestServer, sessionId: string, opts: ConnectOption
   const ws = new WebSocket(wsUrl, { headers, origin: opts.origin, maxPayload: 64 * 1024 * 1024 });
   const sock = new TestSocket(ws);
   const token = opts.headerToken ? null : opts.token === undefined ? ts.ownerToken : opts.token;
-  if (token !== null) sock.opened.then(() => sock.sendJson({ type: 'auth', token }), () => {});
+  const auth = opts.resumeFrom === undefined ? { type: 'auth', token } : { type: 'auth', token, resumeFrom: opts.resumeFrom };
+  if (token !== null) sock.opened.then(() => sock.sendJson(auth), () => {});
   cleanups.push(async () => {
     if (ws.readyState !== WebSocket.CLOSED) ws.terminate();
   });

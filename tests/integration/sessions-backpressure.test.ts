@@ -22,7 +22,7 @@ function watchViewerBuffers(ts: TestServer, id: string): number[] {
   if (!handle) throw new Error('no session');
   const peaks: number[] = [];
   const attach = handle.attach.bind(handle);
-  handle.attach = (sink: ViewerSink) => {
+  handle.attach = (sink: ViewerSink, opts) => {
     const i = peaks.push(0) - 1;
     const note = (): number => {
       const b = sink.bufferedAmount;
@@ -39,7 +39,7 @@ function watchViewerBuffers(ts: TestServer, id: string): number[] {
       },
       sendText: (msg) => sink.sendText(msg),
       close: (code, reason) => sink.close(code, reason),
-    });
+    }, opts);
   };
   return peaks;
 }

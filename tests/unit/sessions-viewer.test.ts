@@ -38,6 +38,11 @@ interface Harness {
   dims: { cols: number; rows: number };
   ended: { exitCode: number | null } | undefined;
   countChanges: number;
+  /** Everything "broadcast" through out(): the session's output, for offset() and since(). */
+  output: Buffer;
+  /** since() answers null (not held) while this is false. */
+  holds: boolean;
+  out(text: string): void;
 }
 
 const sets: ViewerSet[] = [];
@@ -51,6 +56,13 @@ function harness(): Harness {
     dims: { cols: 80, rows: 24 },
     ended: undefined,
     countChanges: 0,
+    output: Buffer.alloc(0),
+    holds: true,
+    out(text: string) {
+      const b = Buffer.from(text);
+      h.output = Buffer.concat([h.output, b]);
+      h.set.broadcast(b);
+    },
     answer(r = {}) {
       const done = h.requests.shift();
       if (!done) throw new Error('no redraw pending');
@@ -64,6 +76,8 @@ function harness(): Harness {
     title: () => 'a title',
     ended: () => h.ended,
     onCountChange: () => h.countChanges++,
+    offset: () => h.output.length,
+    since: (o) => (h.holds && o >= 0 && o <= h.output.length ? h.output.subarray(o) : null),
   });
   sets.push(h.set);
   return h;
@@ -110,9 +124,10 @@ describe('ViewerSet', () => {
     expect(h.requests).toHaveLength(0);
     slow.bufferedAmount = 0;
     await sleep(RESYNC_POLL_MS * 4);
-    expect(slow.sent.at(-1)).toEqual({ text: { type: 'resync' } });
+    expect(h.requests).toHaveLength(1); // a fresh redraw is on its way; resync goes out with it
     h.set.broadcast(Buffer.from('c')); // pending again: its redraw will include this
     h.answer({ data: Buffer.from('SCREEN2') });
+    expect(slow.sent).toContainEqual({ text: { type: 'resync', outputOffset: 0, redrawBytes: 7 } });
     h.set.broadcast(Buffer.from('d'));
     expect(slow.bins).toEqual(['SCREEN', 'SCREEN2', 'd']);
     expect(fast.bins).toEqual(['SCREEN', 'a', 'b', 'c', 'd']);
@@ -153,7 +168,7 @@ describe('ViewerSet', () => {
     h.set.end();
     expect(live.sent.slice(-2)).toEqual([{ text: { type: 'exit', exitCode: 3 } }, { close: CLOSE.normal }]);
     expect(pending.sent).toEqual([]);
-    expect(lagging.sent.at(-1)).toEqual({ text: { type: 'resync' } });
+    expect(h.requests).toHaveLength(2); // pending's first redraw, and lagging's final one
     h.answer({ data: Buffer.from('FINAL-P') }); // pending's redraw was requested first
     h.answer({ data: Buffer.from('FINAL-L') });
     for (const [sink, screen] of [[pending, 'FINAL-P'], [lagging, 'FINAL-L']] as const) {
@@ -177,5 +192,59 @@ describe('ViewerSet', () => {
     h.set.broadcast(Buffer.from('z'));
     expect(b.bins).toEqual(['SCREEN']);
     expect(h.set.size).toBe(0);
+  });
+
+  it('starts the stream with the offset at the end of the redraw, and how many redraw bytes come first', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    const starts: unknown[] = [];
+    h.out('before');
+    h.set.attach(sink, { start: (st) => starts.push(st) });
+    h.out('during'); // in the redraw's tail
+    expect(starts).toEqual([]);
+    h.answer({ data: Buffer.from('SCREEN'), tail: [Buffer.from('during')] });
+    expect(starts).toEqual([{ outputOffset: 12, resumed: false, redrawBytes: 12 }]);
+    h.out('after');
+    expect(sink.bins).toEqual(['SCREEN', 'during', 'after']);
+  });
+
+  it('resumes with exactly the missed bytes, synchronously, with no redraw', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    const starts: unknown[] = [];
+    h.out('0123456789');
+    h.set.attach(sink, { resumeFrom: 4, start: (st) => starts.push(st) });
+    expect(h.requests).toHaveLength(0);
+    expect(starts).toEqual([{ outputOffset: 4, resumed: true, redrawBytes: 0 }]);
+    h.out('ab');
+    expect(sink.bins).toEqual(['456789', 'ab']);
+    expect(sink.sent.filter((x) => 'text' in x)).toEqual([{ text: { type: 'resize', cols: 80, rows: 24 } }]);
+  });
+
+  it('falls back to a redraw when the missed bytes are no longer held', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    const starts: unknown[] = [];
+    h.out('0123456789');
+    h.holds = false;
+    h.set.attach(sink, { resumeFrom: 4, start: (st) => starts.push(st) });
+    expect(h.requests).toHaveLength(1);
+    h.answer();
+    expect(starts).toEqual([{ outputOffset: 10, resumed: false, redrawBytes: 6 }]);
+    expect(sink.bins).toEqual(['SCREEN']);
+  });
+
+  it('a resumed viewer of an ended session gets the missed bytes, then exit', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    h.out('last words');
+    h.ended = { exitCode: 0 };
+    h.set.attach(sink, { resumeFrom: 5 });
+    expect(sink.sent).toEqual([
+      { text: { type: 'resize', cols: 80, rows: 24 } },
+      { bin: 'words' },
+      { text: { type: 'exit', exitCode: 0 } },
+      { close: CLOSE.normal },
+    ]);
   });
 });

@@ -17,6 +17,7 @@ import { pageRoutes } from './routes/pages.js';
 import { sessionRoutes } from './routes/sessions.js';
 import { shareRoutes } from './routes/shares.js';
 import { sessionCwdRoutes } from '../fs/cwd-route.js';
+import { viewerRoutes } from './routes/viewers.js';
 
 export interface HttpApp {
   app: Express;
@@ -72,6 +73,7 @@ export function createApp(ctx: ApiContext): HttpApp {
   app.use(sessionCwdRoutes(ctx));
   app.use(sessionRoutes(ctx));
   app.use(shareRoutes(ctx));
+  app.use(viewerRoutes(ctx));
   app.use(eventRoutes(ctx, sse));
   app.use('/api', notFoundHandler);
   app.use(pageRoutes(ctx.assets));

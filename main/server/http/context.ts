@@ -2,7 +2,7 @@
 // ../ports.ts plus the app's own settings. server.ts hands in the real SessionManager /
 // ShareRegistry / TokenService; routes and tests see only these shapes.
 import type { Router } from 'express';
-import type { HealthResponse, LoginResponse } from '../../../common/protocol.js';
+import type { HealthResponse, LoginResponse, Viewer } from '../../../common/protocol.js';
 import type { SessionsPort, SharesPort } from '../ports.js';
 import type { Logger } from '../log.js';
 import type { RequestLike } from '../net/client-address.js';
@@ -42,12 +42,22 @@ export interface ApiContext {
   assets?: AssetSource;
   /** The /api/fs router (mounted owner-only, before the JSON parser: uploads are raw). */
   fsRouter?: Router;
-  /** Who is watching (contract section 8); absent in embeddings without a socket layer. */
-  presence?: PresencePort;
+  /** Who is watching and control requests (contract section 8); absent in embeddings
+   *  without a socket layer. */
+  sharing?: SharingPort;
 }
 
-/** What the routes need from the presence registry (main/server/sharing/presence.ts). */
-export interface PresencePort {
-  /** Sockets open through this share link now. */
-  countByShare(shareId: string): number;
+/** What the routes need from main/server/sharing/ (presence.ts, control.ts). */
+export interface SharingPort {
+  presence: {
+    /** Sockets open through this share link now. */
+    countByShare(shareId: string): number;
+    list(sessionId: string): Viewer[];
+  };
+  control: {
+    /** request_not_found unless pending on that session. */
+    answer(sessionId: string, requestId: string, grant: boolean): void;
+    /** Takes a grant back (or denies a pending request); request_not_found otherwise. */
+    takeBack(sessionId: string, requestId: string): void;
+  };
 }

@@ -26,7 +26,7 @@ export const IdParam = z.string().regex(ID_PATTERN);
 
 /** A session or share id from the path, or a 404 of the given code: an id that cannot exist
  *  is reported like one that does not. */
-export function parseId(value: unknown, code: 'session_not_found' | 'share_not_found'): string {
+export function parseId(value: unknown, code: 'session_not_found' | 'share_not_found' | 'request_not_found'): string {
   const r = IdParam.safeParse(value);
   if (!r.success) throw new PortholeError(code);
   return r.data;

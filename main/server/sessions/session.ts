@@ -6,11 +6,12 @@ import type { ServerEvent, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
+import { OutputRing } from './output-ring.js';
 import { Recording } from './recording.js';
 import type { ScreenHost } from './screen-host.js';
 import { Screen, SCREEN_BACKLOG_MAX_BYTES, type Redraw, type ScreenText } from './screen.js';
 import type { SessionHandle, ViewerHandle, ViewerSink } from './types.js';
-import { ViewerSet } from './viewer.js';
+import { ViewerSet, type AttachOptions } from './viewer.js';
 
 /** session.updated for lastOutputAt goes out at most this often (never per output chunk). */
 export const OUTPUT_EVENT_THROTTLE_MS = 1000;
@@ -62,6 +63,10 @@ export class PtySession implements SessionHandle {
   private readonly recording: Recording;
   private readonly viewers: ViewerSet;
   private readonly log: Logger;
+  /** The last RESUME_KEEP_BYTES of output, for clients that resume after a drop. */
+  private readonly ring = new OutputRing();
+  /** Output offset of the last resize: bytes before it cannot be replayed at the new size. */
+  private resizedAt = 0;
 
   private pending: Buffer[] = [];
   private pendingBytes = 0;
@@ -116,6 +121,8 @@ export class PtySession implements SessionHandle {
       title: () => this.title,
       ended: () => (this.status === 'exited' ? { exitCode: this.exitCode } : undefined),
       onCountChange: () => this.emitUpdated(),
+      offset: () => this.ring.end,
+      since: (offset) => (offset < this.resizedAt ? null : this.ring.since(offset)),
     });
     try {
       this.proc = deps.pty.spawn(spec.file, spec.command.slice(1), {
@@ -156,8 +163,8 @@ export class PtySession implements SessionHandle {
     };
   }
 
-  attach(sink: ViewerSink): ViewerHandle {
-    return this.viewers.attach(sink);
+  attach(sink: ViewerSink, opts?: AttachOptions): ViewerHandle {
+    return this.viewers.attach(sink, opts);
   }
 
   write(data: string | Uint8Array): void {
@@ -169,6 +176,7 @@ export class PtySession implements SessionHandle {
     if (this.status !== 'running' || this.exiting) return;
     if (cols === this.cols && rows === this.rows) return;
     this.flush(); // output produced at the old size reaches screen and viewers first
+    this.resizedAt = this.ring.end;
     this.cols = cols;
     this.rows = rows;
     this.proc.resize(cols, rows);
@@ -246,6 +254,7 @@ export class PtySession implements SessionHandle {
     this.pending = [];
     this.pendingBytes = 0;
     this.viewers.broadcast(batch); // first: viewers never wait for the parser or the disk
+    this.ring.append(batch);
     this.screen.write(batch);
     this.recording.output(batch);
     if (!this.paused && this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES) {

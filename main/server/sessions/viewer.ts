@@ -6,11 +6,18 @@
 // Memory per viewer is bounded by what its socket may hold: VIEWER_HIGH_WATER_BYTES + one batch
 // (OUTPUT_BATCH_MAX_BYTES, sent while just under the mark) + one redraw (the serialized screen and
 // scrollback, plus its unparsed tail, at most SCREEN_BACKLOG_MAX_BYTES). Nothing else is held.
+//
+// Resume (contract section 8): a viewer that asks for `resumeFrom` and whose missed bytes the
+// session still holds gets exactly those bytes instead of a redraw; either way the `start`
+// callback runs just before the first frame, with the output offset at that point, so the
+// ws layer's `ready` says where the client's byte count starts.
 import { CLOSE } from '../../../common/errors.js';
 import { VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../../common/flow.js';
 import type { WsServerMessage } from '../../../common/protocol.js';
 import type { Redraw } from './screen.js';
-import type { ViewerHandle, ViewerSink } from './types.js';
+import type { AttachOptions, StreamStart, ViewerHandle, ViewerSink } from '../ports.js';
+
+export type { AttachOptions, StreamStart } from '../ports.js';
 
 /** How often lagging sockets are checked for having drained (sinks have no drain event). */
 export const RESYNC_POLL_MS = 20;
@@ -22,6 +29,8 @@ interface Viewer {
   state: State;
   /** Bumped per redraw request, so a stale redraw for a closed or re-requested viewer is ignored. */
   gen: number;
+  /** Called once, right before the first frame (the ws layer sends `ready` from it). */
+  start: ((s: StreamStart) => void) | undefined;
 }
 
 export interface ViewerSetOptions {
@@ -32,6 +41,11 @@ export interface ViewerSetOptions {
   /** undefined while running; the exit code (or null) once the session has ended. */
   ended(): { exitCode: number | null } | undefined;
   onCountChange(): void;
+  /** The session's output count: every byte broadcast so far. */
+  offset(): number;
+  /** The bytes broadcast since `offset`, or null when they are not all held (or the stream
+   *  since then cannot be replayed as bytes alone, e.g. across a resize). */
+  since(offset: number): Buffer | null;
 }
 
 export class ViewerSet {
@@ -44,12 +58,35 @@ export class ViewerSet {
     return this.viewers.size;
   }
 
-  attach(sink: ViewerSink): ViewerHandle {
-    const v: Viewer = { sink, state: 'pending', gen: 0 };
+  attach(sink: ViewerSink, opts: AttachOptions = {}): ViewerHandle {
+    const v: Viewer = { sink, state: 'pending', gen: 0, start: opts.start };
     this.viewers.add(v);
     this.opts.onCountChange();
-    this.startRedraw(v, false);
+    const missed = opts.resumeFrom === undefined ? null : this.opts.since(opts.resumeFrom);
+    if (missed && opts.resumeFrom !== undefined) this.resume(v, opts.resumeFrom, missed);
+    else this.startRedraw(v, false);
     return { detach: () => this.remove(v, true) };
+  }
+
+  /** Synchronous, so no broadcast slips between the missed bytes and live output. */
+  private resume(v: Viewer, from: number, missed: Buffer): void {
+    const ok = this.safe(v, () => {
+      this.begin(v, { outputOffset: from, resumed: true, redrawBytes: 0 });
+      // The size now: the session refuses a resume from before its last resize, so every
+      // missed byte was written at this size, and the client may have missed the resize.
+      const { cols, rows } = this.opts.dims();
+      v.sink.sendText({ type: 'resize', cols, rows });
+      if (missed.length > 0) v.sink.sendBinary(missed);
+    });
+    if (!ok) return;
+    v.state = 'live';
+    if (this.opts.ended()) this.finish(v, true);
+  }
+
+  private begin(v: Viewer, s: StreamStart): void {
+    const start = v.start;
+    v.start = undefined;
+    start?.(s);
   }
 
   /** One batch, the same Buffer for every viewer that keeps up. */
@@ -89,13 +126,18 @@ export class ViewerSet {
   private startRedraw(v: Viewer, resync: boolean): void {
     const gen = ++v.gen;
     v.state = 'pending';
-    if (resync) this.safe(v, () => v.sink.sendText({ type: 'resync' }));
-    if ((v.state as State) === 'closed') return;
     this.opts.redraw((r) => {
       if (v.state !== 'pending' || v.gen !== gen) return;
       const cur = this.opts.dims();
+      // Exact here: the redraw covers every byte broadcast so far, and live output follows.
+      const outputOffset = this.opts.offset();
+      let redrawBytes = r.data.length;
+      for (const item of r.tail) if (Buffer.isBuffer(item)) redrawBytes += item.length;
       // The ws layer's `ready` carried the current size; say so when the state is older.
       const ok = this.safe(v, () => {
+        this.begin(v, { outputOffset, resumed: false, redrawBytes });
+        // resync goes out with the redraw it announces, saying where the count restarts.
+        if (resync) v.sink.sendText({ type: 'resync', outputOffset, redrawBytes });
         if (resync || r.cols !== cur.cols || r.rows !== cur.rows) v.sink.sendText({ type: 'resize', cols: r.cols, rows: r.rows });
         if (r.data.length > 0) v.sink.sendBinary(r.data);
         for (const item of r.tail) {

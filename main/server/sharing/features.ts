@@ -4,4 +4,4 @@
 import { PROTOCOL_VERSION, type Feature } from '../../../common/protocol.js';
 
 export const SERVER_PROTOCOL = PROTOCOL_VERSION;
-export const SERVER_FEATURES: readonly Feature[] = [];
+export const SERVER_FEATURES: readonly Feature[] = ['viewer_cap', 'presence', 'request_control', 'replay', 'resume'];

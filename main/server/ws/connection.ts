@@ -10,7 +10,10 @@ import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
 import { viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
+import type { StreamStart } from '../sessions/viewer.js';
+import type { ControlRequests } from '../sharing/control.js';
 import { SERVER_FEATURES, SERVER_PROTOCOL } from '../sharing/features.js';
+import type { Presence, Seat } from '../sharing/presence.js';
 import { MessageRate } from './rate.js';
 import type { SocketRegistry } from './registry.js';
 import { WsViewerSink } from './sink.js';
@@ -23,6 +26,8 @@ export interface ConnectionDeps {
   logger: Logger;
   authTimeoutMs?: number;
   rate?: () => MessageRate;
+  /** Presence and control requests (contract section 8). */
+  sharing?: { presence: Presence; control: ControlRequests };
 }
 
 type State = 'auth' | 'live' | 'closed';
@@ -33,6 +38,8 @@ const MAX_TIMER_MS = 2 ** 31 - 1;
 export class Connection implements WireEvents {
   private state: State = 'auth';
   private principal: Principal | undefined;
+  /** This socket's entry in the watching list; its mode decides whether input is delivered. */
+  private seat: Seat | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
@@ -120,7 +127,7 @@ export class Connection implements WireEvents {
     }
   }
 
-  private authenticated(p: Principal): void {
+  private authenticated(p: Principal, resumeFrom?: number): void {
     if (this.state !== 'auth') return;
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
@@ -134,13 +141,37 @@ export class Connection implements WireEvents {
       return;
     }
     this.principal = p;
+    if (this.deps.sharing) {
+      try {
+        // A full link is refused here, right after auth and before `ready` (4429).
+        this.seat = this.deps.sharing.presence.join(
+          { sessionId: this.sessionId, shareId: p.role === 'share' ? p.jti : null, mode: viewModeOf(p) },
+          { sendText: (msg) => this.send(msg) },
+        );
+      } catch (err) {
+        this.fail(err);
+        return;
+      }
+    }
     this.state = 'live';
     this.unregister = this.deps.registry.add(this, p.jti);
     this.armExpiry(p.exp);
     if (p.role === 'share') this.log.info('share joined', { shareId: p.jti, mode: p.mode });
-    this.send({ type: 'ready', session: handle.info(), mode: viewModeOf(p), protocol: SERVER_PROTOCOL, features: [...SERVER_FEATURES] });
+    // `ready` goes out from attach(), right before the first frame, when the output offset
+    // at the end of the redraw (or of the resumed bytes) is known exactly.
+    const ready = (st: StreamStart) =>
+      this.send({
+        type: 'ready',
+        session: handle.info(),
+        mode: this.seat?.mode ?? viewModeOf(p),
+        protocol: SERVER_PROTOCOL,
+        features: [...SERVER_FEATURES],
+        outputOffset: st.outputOffset,
+        resumed: st.resumed,
+        redrawBytes: st.redrawBytes,
+      });
     // attach() sends the redraw, then live output; it may close the sink (session ended).
-    const viewer = handle.attach(new WsViewerSink(this.ws));
+    const viewer = handle.attach(new WsViewerSink(this.ws), { resumeFrom, start: ready });
     if ((this.state as State) === 'closed') viewer.detach();
     else this.detach = () => viewer.detach();
   }
@@ -175,7 +206,8 @@ export class Connection implements WireEvents {
       this.error('unauthorized', 'Authenticate first');
       return;
     }
-    if (p.role === 'share' && p.mode !== 'control') {
+    // The seat's mode, not the token's: control may have been granted or taken back.
+    if (this.seat ? !this.seat.canType : p.role === 'share' && p.mode !== 'control') {
       this.error('read_only', 'This link is view-only');
       return;
     }
@@ -189,6 +221,7 @@ export class Connection implements WireEvents {
       return;
     }
     handle.write(data);
+    this.seat?.noteInput();
   }
 
   private onText(data: Buffer): void {
@@ -214,10 +247,13 @@ export class Connection implements WireEvents {
       case 'auth':
         if (this.state !== 'auth') return; // already authenticated: nothing to do
         try {
-          this.authenticated(this.deps.auth.fromToken(msg.token));
+          this.authenticated(this.deps.auth.fromToken(msg.token), msg.resumeFrom);
         } catch (err) {
           this.fail(err);
         }
+        return;
+      case 'request_control':
+        this.requestControl();
         return;
       case 'resize': {
         const p = this.principal;
@@ -236,6 +272,21 @@ export class Connection implements WireEvents {
     }
   }
 
+  private requestControl(): void {
+    const seat = this.seat;
+    const control = this.deps.sharing?.control;
+    if (this.state !== 'live' || !seat || !control) {
+      this.error(this.state === 'live' ? 'invalid_message' : 'unauthorized', this.state === 'live' ? 'This server does not take control requests' : 'Authenticate first');
+      return;
+    }
+    try {
+      control.request(seat);
+    } catch (err) {
+      if (!(err instanceof PortholeError)) throw err;
+      this.error(err.code, err.message);
+    }
+  }
+
   private logInvalid(reason: string): void {
     if (this.loggedInvalid) return;
     this.loggedInvalid = true;
@@ -251,5 +302,7 @@ export class Connection implements WireEvents {
     this.detach = undefined;
     this.unregister?.();
     this.unregister = undefined;
+    this.seat?.leave(); // ends a pending request or a grant with the socket
+    this.seat = undefined;
   }
 }

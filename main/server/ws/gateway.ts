@@ -11,7 +11,7 @@ import { WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
 import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
 import type { Authenticator } from '../http/principal.js';
-import { Connection } from './connection.js';
+import { Connection, type ConnectionDeps } from './connection.js';
 import { NodeWireSocket, pipeWsEvents } from './node-ws.js';
 import type { GateHeaders, OriginPolicy } from './origin.js';
 import { SocketRegistry } from './registry.js';
@@ -26,6 +26,7 @@ export interface GatewayOptions {
   authTimeoutMs?: number;
   /** The client's address for logs (X-Forwarded-For from trusted hops only). */
   clientAddress?: (req: IncomingMessage) => string;
+  sharing?: ConnectionDeps['sharing'];
 }
 
 const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
@@ -87,7 +88,14 @@ export class WsGateway {
     const conn = new Connection(
       socket,
       sessionId,
-      { auth: this.opts.auth, sessions: this.opts.sessions, registry: this.registry, logger: this.opts.logger, authTimeoutMs: this.opts.authTimeoutMs },
+      {
+        auth: this.opts.auth,
+        sessions: this.opts.sessions,
+        registry: this.registry,
+        logger: this.opts.logger,
+        authTimeoutMs: this.opts.authTimeoutMs,
+        sharing: this.opts.sharing,
+      },
       authorization,
       remote,
     );

@@ -82,7 +82,9 @@ export function sessionRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/api/sessions/:id/recording', async (req, res) => {
-    const handle = lookup(res, req.params.id, 'owner');
+    // A share link of this session may replay it once it has ended (contract section 8).
+    const handle = lookup(res, req.params.id, 'read');
+    if (principalOf(res).role === 'share' && handle.info().status === 'running') throw new PortholeError('session_running');
     await handle.flushRecording?.();
     const path = handle.recordingPath();
     const st = await stat(path).catch(() => null);

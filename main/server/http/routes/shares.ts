@@ -57,7 +57,7 @@ export function shareRoutes(ctx: ApiContext): Router {
         expiresAt: s.expiresAt,
         createdAt: s.createdAt,
         maxViewers: s.maxViewers,
-        viewers: ctx.presence?.countByShare(s.id) ?? 0,
+        viewers: ctx.sharing?.presence.countByShare(s.id) ?? 0,
       }));
     res.json(out);
   });
