@@ -3,6 +3,8 @@
 // electron/main.ts, the test helper); the core gets the answer through ServerOptions and never
 // asks itself. Each adapter is a dynamic import, so a Bun process never loads node-pty.
 import type { RuntimeInfo } from '../../common/protocol.js';
+import { UsageError } from '../../common/errors.js';
+import { ptySupport } from './platform/runtime-support.js';
 import type { PtyPort } from './pty/port.js';
 
 /** What /health reports and `porthole --version` prints (common/protocol/http.ts). */
@@ -21,7 +23,9 @@ export interface Runtime {
 }
 
 /** The runtime and its PTY adapter: node-pty on Node, Bun.spawn's terminal on Bun. */
-export async function loadRuntime(info: RuntimeInfo = detectRuntime()): Promise<Runtime> {
+export async function loadRuntime(info: RuntimeInfo = detectRuntime(), platform: NodeJS.Platform = process.platform): Promise<Runtime> {
+  const support = ptySupport(info.name, platform);
+  if (!support.ok) throw new UsageError(support.reason);
   if (info.name === 'bun') {
     const { bunPtyPort } = await import('./pty/bun.js');
     return { info, pty: bunPtyPort };

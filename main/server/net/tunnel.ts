@@ -116,6 +116,7 @@ export function startTunnel(opts: StartTunnelOptions): Promise<Tunnel> {
     const child = spawn(recipe.program, recipe.args(opts.port), {
       env: childEnv(opts.env ?? process.env),
       stdio: ['ignore', 'pipe', 'pipe'],
+      windowsHide: true, // Windows: no console window of its own (a no-op elsewhere)
     });
     const fail = (err: UsageError) => {
       if (settled) return;
