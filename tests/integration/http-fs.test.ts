@@ -1,20 +1,104 @@
 // /api/fs and the session's current cwd against a real server on port 0, a real shell in a
 // real PTY and a real TCP client: mkdir's statuses, the cwd following `cd` (and a foreground
 // job's own cwd), a cut-off upload leaving no temp file, and a big folder's streamed listing.
+// Every case runs twice: in this process under Node, and against `porthole serve` under Bun.
+import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { makeTempDir, startServer, type TestServer } from '../helpers/server.js';
+import { createInterface } from 'node:readline';
+import { afterEach, describe, expect, it } from 'vitest';
+import type { Session } from '../../common/protocol.js';
+import { buildMain, ROOT } from '../helpers/build-main.js';
+import { bunPath, type TestRuntime } from '../helpers/runtimes.js';
+import { makeTempDir, startServer, type ApiInit } from '../helpers/server.js';
+
+/** What these cases need of a server, whichever runtime runs it. */
+interface FsTarget {
+  url: string;
+  port: number;
+  ownerToken: string;
+  api(path: string, init?: ApiInit): Promise<Response>;
+  json<T = unknown>(path: string, init?: ApiInit): Promise<{ status: number; body: T; headers: Headers }>;
+  createSession(body?: Record<string, unknown>): Promise<Session>;
+}
+
+const children: Array<() => Promise<void>> = [];
+
+/** `porthole serve` under Bun on port 0, its owner token read from the owner link it prints. */
+async function startBunServe(): Promise<FsTarget> {
+  buildMain();
+  const dataDir = await makeTempDir();
+  const child = spawn(bunPath(), ['bin/porthole.js', 'serve', '--port', '0', '--data-dir', dataDir], {
+    cwd: ROOT,
+    env: { ...process.env, PORTHOLE_PASSWORD: 'fs test password', PORTHOLE_LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  let err = '';
+  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
+  const lines: string[] = [];
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`bun serve: no owner link in 20 s; stderr: ${err}`)), 20_000);
+    createInterface({ input: child.stdout! }).on('line', (l) => {
+      lines.push(l);
+      if (l.startsWith('Owner link:')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+    void exited.then(() => reject(new Error(`bun serve exited early; stderr: ${err}`)));
+  });
+  children.push(async () => {
+    child.kill('SIGTERM');
+    await exited;
+  });
+  const url = /listening on (\S+)/.exec(lines.join('\n'))![1];
+  const ownerToken = /#token=(\S+)/.exec(lines.join('\n'))![1];
+  return targetFor(url, ownerToken);
+}
+
+function targetFor(url: string, ownerToken: string): FsTarget {
+  const api = (p: string, init: ApiInit = {}) => {
+    const headers: Record<string, string> = { ...(init.headers ?? {}) };
+    const token = init.token === undefined ? ownerToken : init.token;
+    if (token !== null) headers.authorization = `Bearer ${token}`;
+    const body = typeof init.body === 'string' || init.body === undefined ? (init.body as string | undefined) : JSON.stringify(init.body);
+    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
+    return fetch(url + p, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body });
+  };
+  const json = async <T>(p: string, init?: ApiInit) => {
+    const res = await api(p, init);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
+  };
+  return {
+    url,
+    port: Number(new URL(url).port),
+    ownerToken,
+    api,
+    json,
+    async createSession(body = {}) {
+      const r = await json<Session>('/api/sessions', { body: { command: ['cat'], ...body } });
+      if (r.status !== 201) throw new Error(`createSession: ${r.status} ${JSON.stringify(r.body)}`);
+      return r.body;
+    },
+  };
+}
+
+const RUNTIMES: Array<[TestRuntime, () => Promise<FsTarget>]> = [
+  ['node', () => startServer()],
+  ['bun', () => startBunServe()],
+];
 
 const q = (p: string): string => encodeURIComponent(p);
 
-async function share(ts: TestServer, sessionId: string): Promise<string> {
+async function share(ts: FsTarget, sessionId: string): Promise<string> {
   const r = await ts.json<{ token: string }>(`/api/sessions/${sessionId}/shares`, { body: { mode: 'control' } });
   return r.body.token;
 }
 
-async function pollCwd(ts: TestServer, id: string, want: string, timeoutMs = 10_000): Promise<{ cwd: string; source: string }> {
+async function pollCwd(ts: FsTarget, id: string, want: string, timeoutMs = 10_000): Promise<{ cwd: string; source: string }> {
   const deadline = Date.now() + timeoutMs;
   let last: { cwd: string; source: string } | undefined;
   while (Date.now() < deadline) {
@@ -27,63 +111,8 @@ async function pollCwd(ts: TestServer, id: string, want: string, timeoutMs = 10_
   throw new Error(`cwd never became ${want}; last ${JSON.stringify(last)}`);
 }
 
-describe('POST /api/fs/mkdir', () => {
-  it('201 {path}, 409 when it exists, 404 without a parent, 400 for a relative path', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    const made = await ts.json<{ path: string }>(`/api/fs/mkdir?path=${q(path.join(dir, 'new'))}`, { method: 'POST' });
-    expect(made).toMatchObject({ status: 201, body: { path: path.join(dir, 'new') } });
-    expect(existsSync(path.join(dir, 'new'))).toBe(true);
-    const again = await ts.json<{ error: { code: string } }>(`/api/fs/mkdir?path=${q(path.join(dir, 'new'))}`, { method: 'POST' });
-    expect([again.status, again.body.error.code]).toEqual([409, 'conflict']);
-    const orphan = await ts.json<{ error: { code: string; message: string } }>(`/api/fs/mkdir?path=${q(path.join(dir, 'no', 'such'))}`, { method: 'POST' });
-    expect([orphan.status, orphan.body.error.code]).toEqual([404, 'not_found']);
-    expect(orphan.body.error.message).toContain('parent');
-    const relative = await ts.json<{ error: { code: string } }>(`/api/fs/mkdir?path=relative/dir`, { method: 'POST' });
-    expect([relative.status, relative.body.error.code]).toEqual([400, 'path_not_absolute']);
-    const missing = await ts.json(`/api/fs/mkdir`, { method: 'POST' });
-    expect(missing.status).toBe(400);
-  });
-
-  it('is owner-only: a share token gets 403 and nothing is made', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    const s = await ts.createSession({ cwd: dir });
-    const token = await share(ts, s.id);
-    const r = await ts.json(`/api/fs/mkdir?path=${q(path.join(dir, 'x'))}`, { method: 'POST', token });
-    expect(r.status).toBe(403);
-    expect(existsSync(path.join(dir, 'x'))).toBe(false);
-  });
-});
-
-describe('GET /api/sessions/:id/cwd', () => {
-  it.skipIf(process.platform !== 'linux')('follows `cd` in a real shell, and a foreground job in another folder', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    mkdirSync(path.join(dir, 'sub', 'deeper'), { recursive: true });
-    const s = await ts.createSession({ command: ['/bin/sh'], cwd: dir, env: { PS1: '$ ' } });
-    expect(await pollCwd(ts, s.id, dir)).toMatchObject({ source: 'foreground' });
-    await ts.api(`/api/sessions/${s.id}/input`, { body: { data: 'cd sub\n' } });
-    expect(await pollCwd(ts, s.id, path.join(dir, 'sub'))).toEqual({ cwd: path.join(dir, 'sub'), source: 'foreground' });
-    // A foreground program started elsewhere: the Files view shows where that program is.
-    await ts.api(`/api/sessions/${s.id}/input`, { body: { data: '(cd deeper && exec sleep 30)\n' } });
-    expect(await pollCwd(ts, s.id, path.join(dir, 'sub', 'deeper'))).toMatchObject({ source: 'foreground' });
-    await ts.api(`/api/sessions/${s.id}/input`, { body: { data: '\x03' } });
-    await pollCwd(ts, s.id, path.join(dir, 'sub'));
-  });
-
-  it('is owner-only: a share token of that very session gets 403; an unknown id 404', async () => {
-    const ts = await startServer();
-    const s = await ts.createSession();
-    const token = await share(ts, s.id);
-    expect((await ts.json(`/api/sessions/${s.id}/cwd`, { token })).status).toBe(403);
-    expect((await ts.json(`/api/sessions/${s.id}/cwd`, { token: null })).status).toBe(401);
-    expect((await ts.json(`/api/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/cwd`)).status).toBe(404);
-  });
-});
-
 /** Sends the head and part of a body declared longer, then cuts the connection. */
-async function brokenUpload(ts: TestServer, dir: string, name: string, declared: number, sent: number, whileOpen: () => Promise<void>): Promise<void> {
+async function brokenUpload(ts: FsTarget, dir: string, name: string, declared: number, sent: number, whileOpen: () => Promise<void>): Promise<void> {
   const sock = net.connect(ts.port, '127.0.0.1');
   await new Promise<void>((res, rej) => sock.once('connect', res).once('error', rej));
   sock.on('error', () => {});
@@ -104,75 +133,136 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-describe('POST /api/fs/upload', () => {
-  it('a connection cut mid-body leaves neither the file nor a temp file, and the server goes on', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    await brokenUpload(ts, dir, 'big.bin', 4 * 1024 * 1024, 256 * 1024, () =>
-      // The temp file exists while the body streams in: the cut happens mid-write.
-      waitUntil(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), 'the temp file to appear'),
-    );
-    await waitUntil(() => readdirSync(dir).length === 0, 'the temp file to be removed');
-    expect(readdirSync(dir)).toEqual([]);
-    // The same name uploads fine afterwards.
-    const ok = await ts.json<{ size: number }>(`/api/fs/upload?dir=${q(dir)}&name=big.bin`, {
-      body: 'complete', headers: { 'content-type': 'application/octet-stream' },
+describe.each(RUNTIMES)('under %s', (_runtime, start) => {
+  afterEach(async () => {
+    for (const stop of children.splice(0)) await stop();
+  });
+
+  describe('POST /api/fs/mkdir', () => {
+    it('201 {path}, 409 when it exists, 404 without a parent, 400 for a relative path', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      const made = await ts.json<{ path: string }>(`/api/fs/mkdir?path=${q(path.join(dir, 'new'))}`, { method: 'POST' });
+      expect(made).toMatchObject({ status: 201, body: { path: path.join(dir, 'new') } });
+      expect(existsSync(path.join(dir, 'new'))).toBe(true);
+      const again = await ts.json<{ error: { code: string } }>(`/api/fs/mkdir?path=${q(path.join(dir, 'new'))}`, { method: 'POST' });
+      expect([again.status, again.body.error.code]).toEqual([409, 'conflict']);
+      const orphan = await ts.json<{ error: { code: string; message: string } }>(`/api/fs/mkdir?path=${q(path.join(dir, 'no', 'such'))}`, { method: 'POST' });
+      expect([orphan.status, orphan.body.error.code]).toEqual([404, 'not_found']);
+      expect(orphan.body.error.message).toContain('parent');
+      const relative = await ts.json<{ error: { code: string } }>(`/api/fs/mkdir?path=relative/dir`, { method: 'POST' });
+      expect([relative.status, relative.body.error.code]).toEqual([400, 'path_not_absolute']);
+      const missing = await ts.json(`/api/fs/mkdir`, { method: 'POST' });
+      expect(missing.status).toBe(400);
     });
-    expect(ok).toMatchObject({ status: 201, body: { size: 8 } });
-    expect(readFileSync(path.join(dir, 'big.bin'), 'utf8')).toBe('complete');
-    expect(readdirSync(dir)).toEqual(['big.bin']);
+
+    it('is owner-only: a share token gets 403 and nothing is made', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      const s = await ts.createSession({ cwd: dir });
+      const token = await share(ts, s.id);
+      const r = await ts.json(`/api/fs/mkdir?path=${q(path.join(dir, 'x'))}`, { method: 'POST', token });
+      expect(r.status).toBe(403);
+      expect(existsSync(path.join(dir, 'x'))).toBe(false);
+    });
   });
 
-  it('a cut-off overwrite keeps the old file intact', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    writeFileSync(path.join(dir, 'keep.txt'), 'old contents');
-    await brokenUpload(ts, dir, 'keep.txt&overwrite=1', 1024 * 1024, 64 * 1024, () =>
-      waitUntil(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), 'the temp file to appear'),
-    );
-    await waitUntil(() => readdirSync(dir).length === 1, 'the temp file to be removed');
-    expect(readFileSync(path.join(dir, 'keep.txt'), 'utf8')).toBe('old contents');
+  describe('GET /api/sessions/:id/cwd', () => {
+    it.skipIf(process.platform !== 'linux')('follows `cd` in a real shell, and a foreground job in another folder', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      mkdirSync(path.join(dir, 'sub', 'deeper'), { recursive: true });
+      const s = await ts.createSession({ command: ['/bin/sh'], cwd: dir, env: { PS1: '$ ' } });
+      expect(await pollCwd(ts, s.id, dir)).toMatchObject({ source: 'foreground' });
+      await ts.api(`/api/sessions/${s.id}/input`, { body: { data: 'cd sub\n' } });
+      expect(await pollCwd(ts, s.id, path.join(dir, 'sub'))).toEqual({ cwd: path.join(dir, 'sub'), source: 'foreground' });
+      // A foreground program started elsewhere: the Files view shows where that program is.
+      await ts.api(`/api/sessions/${s.id}/input`, { body: { data: '(cd deeper && exec sleep 30)\n' } });
+      expect(await pollCwd(ts, s.id, path.join(dir, 'sub', 'deeper'))).toMatchObject({ source: 'foreground' });
+      await ts.api(`/api/sessions/${s.id}/input`, { body: { data: '\x03' } });
+      await pollCwd(ts, s.id, path.join(dir, 'sub'));
+    });
+
+    it('is owner-only: a share token of that very session gets 403; an unknown id 404', async () => {
+      const ts = await start();
+      const s = await ts.createSession();
+      const token = await share(ts, s.id);
+      expect((await ts.json(`/api/sessions/${s.id}/cwd`, { token })).status).toBe(403);
+      expect((await ts.json(`/api/sessions/${s.id}/cwd`, { token: null })).status).toBe(401);
+      expect((await ts.json(`/api/sessions/AAAAAAAAAAAAAAAAAAAAAAAA/cwd`)).status).toBe(404);
+    });
   });
 
-  it('409 for an existing name unless overwrite=1; 413 before any byte when Content-Length is over the cap', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    writeFileSync(path.join(dir, 'a.txt'), 'one');
-    const headers = { 'content-type': 'application/octet-stream' };
-    expect((await ts.json(`/api/fs/upload?dir=${q(dir)}&name=a.txt`, { body: 'two', headers })).status).toBe(409);
-    expect((await ts.json(`/api/fs/upload?dir=${q(dir)}&name=a.txt&overwrite=1`, { body: 'two', headers })).status).toBe(201);
-    expect(readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('two');
-    const big = await ts.json<{ error: { code: string } }>(`/api/fs/upload?dir=${q(dir)}&name=big`, {
-      body: 'x', headers: { ...headers, 'content-length': String(200 * 1024 * 1024) },
-    }).catch(() => null);
-    if (big) expect(big.status).toBe(413);
-    expect(readdirSync(dir)).toEqual(['a.txt']);
+  describe('POST /api/fs/upload', () => {
+    it('a connection cut mid-body leaves neither the file nor a temp file, and the server goes on', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      await brokenUpload(ts, dir, 'big.bin', 4 * 1024 * 1024, 256 * 1024, () =>
+        // The temp file exists while the body streams in: the cut happens mid-write.
+        waitUntil(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), 'the temp file to appear'),
+      );
+      await waitUntil(() => readdirSync(dir).length === 0, 'the temp file to be removed');
+      expect(readdirSync(dir)).toEqual([]);
+      // The same name uploads fine afterwards.
+      const ok = await ts.json<{ size: number }>(`/api/fs/upload?dir=${q(dir)}&name=big.bin`, {
+        body: 'complete', headers: { 'content-type': 'application/octet-stream' },
+      });
+      expect(ok).toMatchObject({ status: 201, body: { size: 8 } });
+      expect(readFileSync(path.join(dir, 'big.bin'), 'utf8')).toBe('complete');
+      expect(readdirSync(dir)).toEqual(['big.bin']);
+    });
+
+    it('a cut-off overwrite keeps the old file intact', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      writeFileSync(path.join(dir, 'keep.txt'), 'old contents');
+      await brokenUpload(ts, dir, 'keep.txt&overwrite=1', 1024 * 1024, 64 * 1024, () =>
+        waitUntil(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), 'the temp file to appear'),
+      );
+      await waitUntil(() => readdirSync(dir).length === 1, 'the temp file to be removed');
+      expect(readFileSync(path.join(dir, 'keep.txt'), 'utf8')).toBe('old contents');
+    });
+
+    it('409 for an existing name unless overwrite=1; 413 before any byte when Content-Length is over the cap', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      writeFileSync(path.join(dir, 'a.txt'), 'one');
+      const headers = { 'content-type': 'application/octet-stream' };
+      expect((await ts.json(`/api/fs/upload?dir=${q(dir)}&name=a.txt`, { body: 'two', headers })).status).toBe(409);
+      expect((await ts.json(`/api/fs/upload?dir=${q(dir)}&name=a.txt&overwrite=1`, { body: 'two', headers })).status).toBe(201);
+      expect(readFileSync(path.join(dir, 'a.txt'), 'utf8')).toBe('two');
+      const big = await ts.json<{ error: { code: string } }>(`/api/fs/upload?dir=${q(dir)}&name=big`, {
+        body: 'x', headers: { ...headers, 'content-length': String(200 * 1024 * 1024) },
+      }).catch(() => null);
+      if (big) expect(big.status).toBe(413);
+      expect(readdirSync(dir)).toEqual(['a.txt']);
+    });
   });
-});
 
-describe('GET /api/fs (streamed listing)', () => {
-  it('lists 10,000 entries, folders first, numeric order, with the upload limit; hidden files included', async () => {
-    const ts = await startServer();
-    const dir = await makeTempDir();
-    for (let i = 0; i < 10_000; i++) writeFileSync(path.join(dir, `f${i}.txt`), 'x'.repeat(i % 7));
-    mkdirSync(path.join(dir, 'zdir'));
-    writeFileSync(path.join(dir, '.hidden'), '');
-    const r = await ts.json<{ path: string; parent: string; uploadMaxBytes: number; entries: Array<{ name: string; type: string; size: number; mtime: string }> }>(`/api/fs?path=${q(dir)}`);
-    expect(r.status).toBe(200);
-    expect(r.headers.get('content-type')).toMatch(/^application\/json/);
-    expect(r.body.path).toBe(dir);
-    expect(r.body.parent).toBe(path.dirname(dir));
-    expect(r.body.uploadMaxBytes).toBe(100 * 1024 * 1024);
-    expect(r.body.entries).toHaveLength(10_002);
-    expect(r.body.entries[0]).toMatchObject({ name: 'zdir', type: 'dir' });
-    expect(r.body.entries[1].name).toBe('.hidden');
-    expect(r.body.entries.slice(2, 5).map((e) => e.name)).toEqual(['f0.txt', 'f1.txt', 'f2.txt']);
-    expect(r.body.entries.find((e) => e.name === 'f13.txt')).toMatchObject({ type: 'file', size: 6 });
-  }, 60_000);
+  describe('GET /api/fs (streamed listing)', () => {
+    it('lists 10,000 entries, folders first, numeric order, with the upload limit; hidden files included', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      for (let i = 0; i < 10_000; i++) writeFileSync(path.join(dir, `f${i}.txt`), 'x'.repeat(i % 7));
+      mkdirSync(path.join(dir, 'zdir'));
+      writeFileSync(path.join(dir, '.hidden'), '');
+      const r = await ts.json<{ path: string; parent: string; uploadMaxBytes: number; entries: Array<{ name: string; type: string; size: number; mtime: string }> }>(`/api/fs?path=${q(dir)}`);
+      expect(r.status).toBe(200);
+      expect(r.headers.get('content-type')).toMatch(/^application\/json/);
+      expect(r.body.path).toBe(dir);
+      expect(r.body.parent).toBe(path.dirname(dir));
+      expect(r.body.uploadMaxBytes).toBe(100 * 1024 * 1024);
+      expect(r.body.entries).toHaveLength(10_002);
+      expect(r.body.entries[0]).toMatchObject({ name: 'zdir', type: 'dir' });
+      expect(r.body.entries[1].name).toBe('.hidden');
+      expect(r.body.entries.slice(2, 5).map((e) => e.name)).toEqual(['f0.txt', 'f1.txt', 'f2.txt']);
+      expect(r.body.entries.find((e) => e.name === 'f13.txt')).toMatchObject({ type: 'file', size: 6 });
+    }, 60_000);
 
-  it('a missing folder is a 404 JSON error, not a broken stream', async () => {
-    const ts = await startServer();
-    const r = await ts.json<{ error: { code: string } }>(`/api/fs?path=${q('/no/such/folder')}`);
-    expect([r.status, r.body.error.code]).toEqual([404, 'not_found']);
+    it('a missing folder is a 404 JSON error, not a broken stream', async () => {
+      const ts = await start();
+      const r = await ts.json<{ error: { code: string } }>(`/api/fs?path=${q('/no/such/folder')}`);
+      expect([r.status, r.body.error.code]).toEqual([404, 'not_found']);
+    });
   });
 });
