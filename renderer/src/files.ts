@@ -30,7 +30,6 @@ export interface FilesView {
 /** How often the shell's folder is asked for while the view is open. */
 const FOLLOW_INTERVAL_MS = 1500;
 const ROW_HEIGHT = 30;
-const ICON: Record<DirEntry['type'], string> = { dir: '📁', file: '📄', symlink: '🔗', other: '◻' };
 
 const dateFmt = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'short' });
 
@@ -72,7 +71,7 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
           h('span', { class: 'fv-mtime' })),
       renderRow(el, e) {
         const [icon, name, size, mtime] = Array.from(el.children) as HTMLElement[];
-        icon.textContent = ICON[e.type];
+        icon.dataset.type = e.type; // drawn in CSS (files.css): no emoji font is needed
         name.textContent = e.name;
         size.textContent = e.type === 'dir' ? '' : formatSize(e.size);
         const t = Date.parse(e.mtime);

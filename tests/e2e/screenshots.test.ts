@@ -86,4 +86,32 @@ describe.skipIf(!chromiumAvailable() || !process.env.PORTHOLE_SCREENSHOTS)('scre
     await phone.page.screenshot({ path: resolve(OUT, 'phone-control.png') });
     await Promise.all([context.close(), viewer.context.close(), phone.context.close()]);
   }, 60_000);
+
+  it('files view: the shell moved into docs/, the view followed, an upload on its way', async () => {
+    const ts = await e2eServer();
+    const s = await ts.createSession({ ...SHELL, name: 'docs work', env: { ...SHELL.env, PS1: '\\[\\e[32m\\]demo@porthole\\[\\e[0m\\]:\\[\\e[34m\\]\\W\\[\\e[0m\\]$ ' } });
+    const { context, page } = await newPage(browser, { viewport: { width: 1280, height: 760 } });
+    await page.goto(ts.server.ownerLink());
+    await page.locator('.session-item', { hasText: 'docs work' }).click();
+    await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
+    await page.getByRole('button', { name: 'Files in the session’s folder' }).click();
+    await page.locator(`.files-view[data-path="${ROOT}"]:not([aria-busy])`).waitFor();
+    await new Promise((r) => setTimeout(r, 300));
+    await input(ts, s.id, 'cd docs && ls -1 | head -4\n');
+    await waitForTerm(page, /api\.md[^]*docs\$\s*$/);
+    await page.locator(`.files-view[data-path="${resolve(ROOT, 'docs')}"]:not([aria-busy])`).waitFor();
+    // A slow link, so the progress bar is caught half way; the upload is cancelled after.
+    const cdp = await context.newCDPSession(page);
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', { offline: false, latency: 0, downloadThroughput: -1, uploadThroughput: 2 * 1024 * 1024 });
+    await page.locator('.files-view').evaluate((target) => {
+      const dt = new DataTransfer();
+      dt.items.add(new File([new Uint8Array(24 * 1024 * 1024)], 'build-logs.tar.gz'));
+      target.dispatchEvent(new DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer: dt }));
+    });
+    await page.waitForFunction(() => Number(document.querySelector<HTMLProgressElement>('.fv-upload progress')?.value ?? 0) > 9 * 1024 * 1024);
+    await page.screenshot({ path: resolve(OUT, 'files.png') });
+    await page.getByRole('button', { name: /Cancel the upload/ }).click();
+    await context.close();
+  }, 60_000);
 });
