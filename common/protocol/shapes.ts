@@ -42,6 +42,11 @@ export const SessionSchema = z.object({
 });
 export type Session = z.infer<typeof SessionSchema>;
 
+/** A session as a share link sees it (contract section 3): no `command`, `cwd` or `pid`, since
+ *  arguments can hold secrets and the owner shares a screen, not a process. */
+export const SharedSessionSchema = SessionSchema.omit({ command: true, cwd: true, pid: true });
+export type SharedSession = z.infer<typeof SharedSessionSchema>;
+
 /** A share link as the server keeps it (never with its token). */
 export const ShareSchema = z.object({
   id: z.string(),

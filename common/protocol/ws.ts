@@ -3,7 +3,7 @@
 // Both directions are validated: the server checks what clients send, and the pages and the
 // CLI check what the server sends instead of casting it.
 import { z } from 'zod';
-import { SessionSchema, ShareModeSchema, ViewModeSchema, ViewerSchema, cols, rows } from './shapes.js';
+import { SessionSchema, SharedSessionSchema, ShareModeSchema, ViewModeSchema, ViewerSchema, cols, rows } from './shapes.js';
 
 /** The protocol this build speaks. 1: contract sections 2-4 (no version in `ready`);
  *  2: `ready` carries `protocol` and `features` (section 8). */
@@ -37,7 +37,8 @@ export type WsClientMessage = z.infer<typeof WsClientMessage>;
 export const WsServerMessageSchema = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('ready'),
-    session: SessionSchema,
+    /** The whole Session for the owner; a share link's socket gets a SharedSession. */
+    session: z.union([SessionSchema, SharedSessionSchema]),
     mode: ViewModeSchema,
     /** Absent from a protocol-1 server. */
     protocol: z.number().default(1),

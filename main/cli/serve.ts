@@ -2,7 +2,7 @@
 // two stdout lines the contract promises (nothing else goes to stdout: logs are on stderr),
 // then wait for SIGINT/SIGTERM and shut down cleanly within SHUTDOWN_DEADLINE_MS.
 import { EXIT } from '../../common/errors.js';
-import { resolveDataDirPath, resolveServeOptions, type ServeFlags } from '../server/config.js';
+import { ENV, resolveDataDirPath, resolveServeOptions, type ServeFlags } from '../server/config.js';
 import { DataDir } from '../server/datadir.js';
 import { localUrl, removeServerFile, removeServerFileSync, writeServerFile } from '../server/discovery.js';
 import { createLogger } from '../server/log.js';
@@ -128,6 +128,11 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     const dataDir = await DataDir.open(dataDirPath);
     const config = await dataDir.readConfig();
     const options = await resolveServeOptions({ flags, env: ctx.env, config, dataDir: dataDir.dir, logger });
+    // Read once (options.password, hashed by Server.create), then gone from the environment, so
+    // no child (a tunnel, anything spawned later) inherits it. /proc/<pid>/environ still shows
+    // the start environment: docs/security.md recommends `porthole passwd` for that reason.
+    delete ctx.env[ENV.password];
+    delete process.env[ENV.password];
 
     // Loaded only now: a flag mistake is reported without loading the whole server.
     const { Server } = await import('../server/server.js');

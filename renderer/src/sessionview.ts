@@ -77,7 +77,7 @@ export function openSessionView(session: Session, token: () => string | null, ac
       writer.resetThen();
       banner.hidden = true;
       setConn('Live', 'ok');
-      update(msg.session);
+      if ('command' in msg.session) update(msg.session); // the panel's socket is the owner's: a whole Session
       fitAndTell(true);
     },
     onOutput(data) {

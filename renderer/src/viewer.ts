@@ -4,7 +4,7 @@
 // every way the link can stop working.
 import './zod-config.js';
 import { closeReasonCode } from '../../common/errors.js';
-import type { Session, ViewMode } from '../../common/protocol.js';
+import type { SharedSession, ViewMode } from '../../common/protocol.js';
 import type { EarlySocket } from './early.js';
 import { captureShareToken, isExpired } from './auth.js';
 import { registerProbe } from './debug.js';
@@ -177,7 +177,7 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
   // Replays what the early socket buffered: only now, when every handler's state exists.
   if (early) socket.adopt(early);
 
-  function setSession(s: Session): void {
+  function setSession(s: SharedSession): void {
     title.textContent = s.name;
     document.title = `${s.name} · Porthole`;
     applySize(s.cols, s.rows);

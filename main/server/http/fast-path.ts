@@ -8,7 +8,7 @@ import { PortholeError } from '../../../common/errors.js';
 import type { HealthResponse, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import { logRejection, toPortholeError, writeError } from './errors.js';
-import { requireOwner, requireRead, type Authenticator } from './principal.js';
+import { requireOwner, requireRead, sessionFor, type Authenticator } from './principal.js';
 import { SECURITY_HEADERS } from './security.js';
 import { parseId } from './validate.js';
 
@@ -92,10 +92,11 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
         // Access first, then lookup: a share of another session is 403, as on the express route.
         // Decoded as express decodes a param: `%41…` names the same session, `%zz` is a 400.
         const id = decodeURIComponent(m[1]);
-        requireRead(deps.auth.fromHeader(req.headers.authorization), id);
+        const p = deps.auth.fromHeader(req.headers.authorization);
+        requireRead(p, id);
         const handle = deps.sessions.get(parseId(id, 'session_not_found'));
         if (!handle) throw new PortholeError('session_not_found');
-        return JSON.stringify(handle.info());
+        return JSON.stringify(sessionFor(p, handle.info()));
       });
     }
     return false;

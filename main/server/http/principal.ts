@@ -2,7 +2,8 @@
 // Principal, and decides what that principal may do. Shared by the HTTP routes and the
 // WebSocket layer so both apply exactly the same rules.
 import { PortholeError } from '../../../common/errors.js';
-import type { ShareMode, TokenClaims, ViewMode } from '../../../common/protocol.js';
+import { deriveName } from '../sessions/launch.js';
+import type { Session, SharedSession, ShareMode, TokenClaims, ViewMode } from '../../../common/protocol.js';
 
 export type Principal =
   | { role: 'owner'; jti: string | null; exp: number | null }
@@ -77,6 +78,16 @@ export function requireWrite(p: Principal, sessionId: string): void {
 
 export function viewModeOf(p: Principal): ViewMode {
   return p.role === 'owner' ? 'owner' : p.mode;
+}
+
+/** What this principal may see of a session: a share link gets no command, cwd or pid, and
+ *  a name derived from the command (`mysql -pSECRET`) shrinks to the program's (`mysql`); a
+ *  name the owner chose is kept. */
+export function sessionFor(p: Principal, s: Session): Session | SharedSession {
+  if (p.role === 'owner') return s;
+  const { command, cwd: _cwd, pid: _pid, ...shared } = s;
+  if (command.length > 1 && s.name === deriveName(command)) shared.name = deriveName(command.slice(0, 1));
+  return shared;
 }
 
 /** ISO time of the principal's expiry, or null when it has none (--no-auth). */

@@ -8,7 +8,7 @@ import { INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
 import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
-import { viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
+import { sessionFor, viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
 import type { StreamStart } from '../sessions/viewer.js';
 import type { ControlRequests } from '../sharing/control.js';
@@ -162,7 +162,7 @@ export class Connection implements WireEvents {
     const ready = (st: StreamStart) =>
       this.send({
         type: 'ready',
-        session: handle.info(),
+        session: sessionFor(p, handle.info()),
         mode: this.seat?.mode ?? viewModeOf(p),
         protocol: SERVER_PROTOCOL,
         features: [...SERVER_FEATURES],

@@ -8,7 +8,7 @@ import { INPUT_MAX_BYTES } from '../../../../common/flow.js';
 import { CreateSessionBody, InputBody, RenameSessionBody, ResizeBody, utf8Length } from '../../../../common/protocol.js';
 import type { ApiContext, SessionHandlePort } from '../context.js';
 import { authenticate, principalOf } from '../authenticate.js';
-import { requireOwner, requireRead, requireWrite } from '../principal.js';
+import { requireOwner, requireRead, requireWrite, sessionFor } from '../principal.js';
 import { parseBody, parseId } from '../validate.js';
 
 export function sessionRoutes(ctx: ApiContext): Router {
@@ -39,7 +39,7 @@ export function sessionRoutes(ctx: ApiContext): Router {
   });
 
   r.get('/api/sessions/:id', (req, res) => {
-    res.json(lookup(res, req.params.id, 'read').info());
+    res.json(sessionFor(principalOf(res), lookup(res, req.params.id, 'read').info()));
   });
 
   r.patch('/api/sessions/:id', (req, res) => {
