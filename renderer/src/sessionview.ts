@@ -154,6 +154,19 @@ export function openSessionView(session: Session, token: () => string | null, ac
     else if (force && (cols !== current.cols || rows !== current.rows)) socket.sendResize(cols, rows);
   }
 
+  /** Focus makes this window the latest owner client (contract section 9, like tmux's
+   *  window-size latest): it tells its own size again, even if the server has another one. */
+  function claimSize(): void {
+    if (disposed || !termBox.isConnected) return;
+    const dims = kit.fit.proposeDimensions();
+    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
+    const cols = Math.max(2, Math.min(1000, dims.cols));
+    const rows = Math.max(1, Math.min(500, dims.rows));
+    if (cols !== kit.term.cols || rows !== kit.term.rows) kit.term.resize(cols, rows);
+    else socket.sendResize(cols, rows);
+  }
+  kit.term.textarea?.addEventListener('focus', claimSize);
+
   let fitTimer: ReturnType<typeof setTimeout> | undefined;
   const ro = new ResizeObserver(() => {
     clearTimeout(fitTimer);

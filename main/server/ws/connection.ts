@@ -11,6 +11,7 @@ import type { SessionsPort } from '../ports.js';
 import { sessionFor, viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
 import type { StreamStart } from '../sessions/viewer.js';
+import type { SizePolicies, SizeSeat } from '../sessions/size-policy.js';
 import type { ControlRequests } from '../sharing/control.js';
 import { SERVER_FEATURES, SERVER_PROTOCOL } from '../sharing/features.js';
 import type { Presence, Seat } from '../sharing/presence.js';
@@ -28,6 +29,8 @@ export interface ConnectionDeps {
   rate?: () => MessageRate;
   /** Presence and control requests (contract section 8). */
   sharing?: { presence: Presence; control: ControlRequests };
+  /** Whose size the PTY has (contract section 9): owner sockets get a seat. */
+  sizes?: SizePolicies;
 }
 
 type State = 'auth' | 'live' | 'closed';
@@ -40,6 +43,7 @@ export class Connection implements WireEvents {
   private principal: Principal | undefined;
   /** This socket's entry in the watching list; its mode decides whether input is delivered. */
   private seat: Seat | undefined;
+  private sizeSeat: SizeSeat | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
@@ -157,6 +161,7 @@ export class Connection implements WireEvents {
     this.unregister = this.deps.registry.add(this, p.jti);
     this.armExpiry(p.exp);
     if (p.role === 'share') this.log.info('share joined', { shareId: p.jti, mode: p.mode });
+    else this.sizeSeat = this.deps.sizes?.join(this.sessionId);
     // `ready` goes out from attach(), right before the first frame, when the output offset
     // at the end of the redraw (or of the resumed bytes) is known exactly.
     const ready = (st: StreamStart) =>
@@ -222,6 +227,7 @@ export class Connection implements WireEvents {
     }
     handle.write(data);
     this.seat?.noteInput();
+    this.sizeSeat?.active();
   }
 
   private onText(data: Buffer): void {
@@ -266,7 +272,10 @@ export class Connection implements WireEvents {
           return;
         }
         const handle = this.deps.sessions.get(this.sessionId);
-        if (handle && handle.info().status === 'running') handle.resize(msg.cols, msg.rows);
+        if (!handle || handle.info().status !== 'running') return;
+        // The size policy decides (latest active owner client); without one, the last resize wins.
+        if (this.sizeSeat) this.sizeSeat.resized(msg.cols, msg.rows);
+        else handle.resize(msg.cols, msg.rows);
         return;
       }
     }
@@ -304,5 +313,7 @@ export class Connection implements WireEvents {
     this.unregister = undefined;
     this.seat?.leave(); // ends a pending request or a grant with the socket
     this.seat = undefined;
+    this.sizeSeat?.leave(); // the next most recent owner client's size comes back
+    this.sizeSeat = undefined;
   }
 }

@@ -15,6 +15,7 @@ import { Connection, type ConnectionDeps } from './connection.js';
 import { NodeWireSocket, pipeWsEvents } from './node-ws.js';
 import type { GateHeaders, OriginPolicy } from './origin.js';
 import { SocketRegistry } from './registry.js';
+import { SizePolicies } from '../sessions/size-policy.js';
 import type { WireEvents, WireSocket } from './socket.js';
 
 export interface GatewayOptions {
@@ -51,9 +52,15 @@ export class WsGateway {
   private readonly wss: WebSocketServer;
   private readonly conns = new Set<Connection>();
   readonly registry = new SocketRegistry();
+  /** The size policy: the PTY follows the owner client active last (size-policy.ts). */
+  readonly sizes: SizePolicies;
   private stopping = false;
 
   constructor(private readonly opts: GatewayOptions) {
+    this.sizes = new SizePolicies((id, { cols, rows }) => {
+      const h = opts.sessions.get(id);
+      if (h && h.info().status === 'running') h.resize(cols, rows);
+    });
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
   }
 
@@ -95,6 +102,7 @@ export class WsGateway {
         logger: this.opts.logger,
         authTimeoutMs: this.opts.authTimeoutMs,
         sharing: this.opts.sharing,
+        sizes: this.sizes,
       },
       authorization,
       remote,
