@@ -55,8 +55,9 @@ async function measureStart(cmd, argv, cwd) {
   await sleep(IDLE_MS);
   const tree = [child.pid, ...descendants(child.pid)];
   const rss = tree.map((p) => ({ pid: p, kb: rssKb(p) ?? 0 }));
-  // The server is the process that holds the most memory of the tree (npm and sh are small).
-  const server = rss.reduce((a, b) => (b.kb > a.kb ? b : a));
+  // The server is the innermost process (npx runs npm, which runs sh -c, which runs node);
+  // with no session open it has no child of its own.
+  const server = rss[rss.length - 1];
   const gone = new Promise((r) => child.once('exit', r));
   process.kill(-child.pid, 'SIGTERM');
   await Promise.race([gone, sleep(6000)]);
@@ -69,38 +70,55 @@ async function measureStart(cmd, argv, cwd) {
   return { ms, serverKb: server.kb, treeKb: rss.reduce((s, r) => s + r.kb, 0) };
 }
 
-async function series(label, cmd, argv, cwd, extra = {}) {
-  const starts = [];
-  for (let i = 0; i < RUNS; i++) starts.push(await measureStart(cmd, argv, cwd));
-  process.stderr.write(`${label}: done\n`);
-  return {
-    label,
-    ...extra,
-    startMs: summarize(starts.map((s) => s.ms), 'ms'),
-    idleRssMb: summarize(starts.map((s) => s.serverKb / 1024), 'MB'),
-    idleTreeRssMb: summarize(starts.map((s) => s.treeKb / 1024), 'MB'),
-  };
+/** Every target started once per round, round after round: drift on a shared machine (another
+ *  job starting) then spreads over all targets instead of landing on one. */
+async function interleaved(targets) {
+  const starts = targets.map(() => []);
+  for (let i = 0; i < RUNS; i++) {
+    for (const [k, t] of targets.entries()) starts[k].push(await measureStart(t.cmd, t.argv, t.cwd));
+    process.stderr.write(`round ${i + 1}/${RUNS} done\n`);
+  }
+  return targets.map((t, k) => ({
+    label: t.label,
+    sizeMB: t.sizeMB,
+    startMs: summarize(starts[k].map((s) => s.ms), 'ms'),
+    idleRssMb: summarize(starts[k].map((s) => s.serverKb / 1024), 'MB'),
+    idleTreeRssMb: summarize(starts[k].map((s) => s.treeKb / 1024), 'MB'),
+  }));
+}
+
+/** MB of node_modules after installing the packed package into an empty project. */
+function npmFootprintMB(work) {
+  const out = execFileSync('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], { cwd: ROOT, encoding: 'utf8' });
+  const tgz = path.join(work, JSON.parse(out)[0].filename);
+  const project = path.join(work, 'npm-project');
+  mkdirSync(project);
+  writeFileSync(path.join(project, 'package.json'), '{"name":"footprint","private":true}');
+  execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error', tgz], { cwd: project, stdio: 'ignore' });
+  const bytes = Number(execFileSync('du', ['-sb', path.join(project, 'node_modules')], { encoding: 'utf8' }).split('\t')[0]);
+  return Math.round(bytes / 1e5) / 10;
 }
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
   const work = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-build-'));
-  const rows = [];
+  const targets = [];
+  let rows = [];
   try {
-    // The renderer is built once; each variant compiles the same sources into its own folder.
+    // The renderer is built once; each variant compiles the same sources into its own folder,
+    // and is then copied alone, as a user runs it, away from the checkout and its node_modules.
     execFileSync('npm', ['run', 'build'], { cwd: ROOT, stdio: 'ignore' });
     for (const v of VARIANTS) {
       const dir = path.join(work, v.name.replace(/[^a-z]+/g, '-'));
       execFileSync(process.execPath, [path.join(ROOT, 'scripts/build-bin.mjs'), '--no-renderer', '--out', dir, ...v.flags], { cwd: ROOT, stdio: 'ignore' });
-      const bin = path.join(dir, 'porthole');
-      // Copied alone, as a user runs it, away from the checkout and its node_modules.
-      const alone = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-alone-'));
-      execFileSync('cp', [bin, alone]);
-      rows.push(await series(v.name, path.join(alone, 'porthole'), [], alone, { sizeMB: Math.round(statSync(bin).size / 1e5) / 10 }));
-      rmSync(alone, { recursive: true, force: true });
+      const alone = mkdtempSync(path.join(work, 'alone-'));
+      execFileSync('cp', [path.join(dir, 'porthole'), alone]);
+      targets.push({ label: v.name, cmd: path.join(alone, 'porthole'), argv: [], cwd: alone, sizeMB: Math.round(statSync(path.join(dir, 'porthole')).size / 1e5) / 10 });
     }
-    rows.push(await series('node bin/porthole.js', process.execPath, ['bin/porthole.js'], ROOT, { sizeMB: null }));
-    rows.push(await series('npx porthole', 'npx', ['porthole'], ROOT, { sizeMB: null }));
+    const nodeSize = `${npmFootprintMB(work)} + node ${Math.round(statSync(process.execPath).size / 1e5) / 10}`;
+    targets.push({ label: 'node bin/porthole.js', cmd: process.execPath, argv: ['bin/porthole.js'], cwd: ROOT, sizeMB: nodeSize });
+    targets.push({ label: 'npx porthole', cmd: 'npx', argv: ['porthole'], cwd: ROOT, sizeMB: nodeSize });
+    rows = await interleaved(targets);
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -110,14 +128,17 @@ async function main() {
   const md = [
     '# The single binary beside `npx porthole serve`',
     '',
-    `One run of \`node benchmarks/bin.mjs\` (${result.when}); ${RUNS} starts each, medians with min–max.`,
+    `One run of \`node benchmarks/bin.mjs\` (${result.when}); ${RUNS} starts each, interleaved round by round,`,
+    'medians with min–max. Bun 1.4 has no `--trim` flag, so there is no such variant.',
     `Start-up: from exec to the \`Porthole listening\` line on stdout (fresh data dir each time, so`,
     `the secret is created in every start). Idle RSS: the server process, ${IDLE_MS / 1000} s after`,
     'listening, no sessions; "tree" adds the processes it runs under (npx: npm and sh).',
+    'Size for Node: what `npm install ./porthole-*.tgz` puts in an empty project\'s node_modules,',
+    'plus the node executable itself.',
     '',
     '| what | size (MB) | start-up (ms) | idle RSS (MB) | idle RSS, tree (MB) |',
     '| --- | --- | --- | --- | --- |',
-    ...rows.map((r) => `| ${r.label} | ${r.sizeMB ?? '(node_modules)'} | ${fmt(r.startMs)} | ${fmt(r.idleRssMb)} | ${fmt(r.idleTreeRssMb)} |`),
+    ...rows.map((r) => `| ${r.label} | ${r.sizeMB} | ${fmt(r.startMs)} | ${fmt(r.idleRssMb)} | ${fmt(r.idleTreeRssMb)} |`),
     '',
     `Machine: ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.platform}; Node ${process.version}; Bun from the bun devDependency.`,
     '',

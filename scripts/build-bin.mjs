@@ -17,7 +17,7 @@
 // SHA256SUMS beside the binaries lists every file written, in `sha256sum -c` format.
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, relative, resolve, sep } from 'node:path';
 
@@ -116,9 +116,11 @@ export function buildBin(argv) {
   compile(bun, entry, here, undefined, opts);
   written.push(here);
   if (opts.all) {
+    const host = `bun-${process.platform}-${process.arch}`;
     for (const t of TARGETS) {
       const file = join(opts.out, t.name);
-      compile(bun, entry, file, t.bun, opts);
+      if (t.bun === host) copyFileSync(here, file); // this machine's build, compiled above
+      else compile(bun, entry, file, t.bun, opts);
       written.push(file);
     }
   }

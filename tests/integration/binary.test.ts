@@ -1,8 +1,8 @@
 // dist/bin/porthole (the single binary, contract section 7) built from the current sources,
 // copied alone into an empty folder and run with neither node nor bun on PATH: `--version`,
 // `passwd`, `serve` with its pages served from memory (same headers and br/gz twins as from
-// disk), `ls`, `share`, `run` and `attach` under a real terminal, with section 1's flags,
-// data dir and exit codes.
+// disk), `ls`, `share`, `run` and `attach` under a real terminal, the WebSocket protocol, the
+// event stream and recordings, with section 1's flags, data dir and exit codes.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import * as pty from '@lydell/node-pty';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
 import { VERSION } from '../../common/version.js';
 import { buildLoneBinary, type LoneBinary } from '../helpers/binary.js';
 import { ROOT } from '../helpers/build-main.js';
@@ -62,6 +63,39 @@ function inPty(args: string[]) {
       }
     },
   };
+}
+
+interface WsClient {
+  ws: WebSocket;
+  texts: Array<{ type: string; [k: string]: unknown }>;
+  output: string;
+  closed: Promise<{ code: number }>;
+  until(cond: (c: WsClient) => boolean, timeoutMs?: number): Promise<void>;
+}
+
+/** A plain `ws` client that authenticates with its first message, as section 2 says. */
+function wsClient(address: string, token: string): WsClient {
+  const ws = new WebSocket(address);
+  const c: WsClient = {
+    ws,
+    texts: [],
+    output: '',
+    closed: new Promise((r) => ws.on('close', (code) => r({ code }))),
+    async until(cond, timeoutMs = 10_000) {
+      const deadline = Date.now() + timeoutMs;
+      while (!cond(c)) {
+        if (Date.now() > deadline) throw new Error(`timed out; texts ${JSON.stringify(c.texts)} output ${JSON.stringify(c.output)}`);
+        await sleep(20);
+      }
+    },
+  };
+  ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token })));
+  ws.on('message', (data, isBinary) => {
+    if (isBinary) c.output += (data as Buffer).toString('utf8');
+    else c.texts.push(JSON.parse((data as Buffer).toString('utf8')) as WsClient['texts'][number]);
+  });
+  ws.on('error', () => {});
+  return c;
 }
 
 beforeAll(() => {
@@ -208,6 +242,56 @@ describe('dist/bin/porthole copied alone (no node, no bun, no node_modules)', ()
     expect(await a.exited).toBe(0);
     const s = (await (await fetch(`${url}/api/sessions/${id}`, { headers: { authorization: `Bearer ${ownerToken}` } })).json()) as { status: string };
     expect(s.status).toBe('running');
+  });
+
+  it('WebSocket (section 4): auth, ready, redraw and live output, input, ping; a view link is read-only; events; recording', async () => {
+    const auth = { authorization: `Bearer ${ownerToken}`, 'content-type': 'application/json' };
+    const events = await fetch(`${url}/api/events`, { headers: { authorization: `Bearer ${ownerToken}` } });
+    expect(events.status).toBe(200);
+    const reader = events.body!.getReader();
+    let eventText = '';
+    const readEvents = (async () => {
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) return;
+        eventText += Buffer.from(value).toString('utf8');
+      }
+    })().catch(() => {});
+
+    const created = await fetch(`${url}/api/sessions`, { method: 'POST', headers: auth, body: JSON.stringify({ command: ['/bin/sh', '-c', 'echo ws-start; exec cat'], name: 'bin-ws' }) });
+    expect(created.status).toBe(201);
+    const { id } = (await created.json()) as { id: string };
+    const wsUrl = url.replace(/^http/, 'ws') + `/api/sessions/${id}/ws`;
+
+    const owner = wsClient(wsUrl, ownerToken);
+    await owner.until((c) => c.texts.some((m) => m.type === 'ready' && m.mode === 'owner'));
+    await owner.until((c) => c.output.includes('ws-start'));
+    owner.ws.send(Buffer.from('typed-over-ws\n'));
+    await owner.until((c) => c.output.includes('typed-over-ws'));
+    owner.ws.send(JSON.stringify({ type: 'ping' }));
+    await owner.until((c) => c.texts.some((m) => m.type === 'pong'));
+
+    const share = await fetch(`${url}/api/sessions/${id}/shares`, { method: 'POST', headers: auth, body: JSON.stringify({ mode: 'view' }) });
+    expect(share.status).toBe(201);
+    const { token: viewToken, url: shareUrl } = (await share.json()) as { token: string; url: string };
+    expect(shareUrl).toMatch(new RegExp(`^${url}/s/${id}#`));
+    const viewer = wsClient(wsUrl, viewToken);
+    await viewer.until((c) => c.texts.some((m) => m.type === 'ready' && m.mode === 'view'));
+    await viewer.until((c) => c.output.includes('typed-over-ws')); // the redraw
+    viewer.ws.send(Buffer.from('sneaky\n'));
+    await viewer.until((c) => c.texts.some((m) => m.type === 'error' && m.code === 'read_only'));
+
+    const cast = await (await fetch(`${url}/api/sessions/${id}/recording`, { headers: auth })).text();
+    expect(JSON.parse(cast.split('\n')[0]!)).toMatchObject({ version: 2 });
+    expect(cast).toContain('ws-start');
+
+    expect((await fetch(`${url}/api/sessions/${id}`, { method: 'DELETE', headers: { authorization: `Bearer ${ownerToken}` } })).status).toBe(204);
+    expect((await owner.closed).code).toBe(1000);
+    for (let i = 0; i < 100 && !eventText.includes('session.removed'); i++) await sleep(50);
+    expect(eventText).toContain('session.created');
+    expect(eventText).toContain('session.removed');
+    await reader.cancel();
+    await readEvents;
   });
 
   it('SIGTERM: exit 0, server.json removed', async () => {
