@@ -22,7 +22,6 @@ import {
 } from 'electron';
 import type { ServerEvent, Session } from '../../common/protocol.js';
 import { createLogger } from '../server/log.js';
-import { systemEndEvents } from '../server/platform/signals.js';
 import { Server } from '../server/server.js';
 import { loadRuntime } from '../server/runtime.js';
 import { checkInvoke, dispatch, IPC, type IpcHandlers } from './ipc-contract.js';
@@ -31,6 +30,7 @@ import { APP_ID, desktopPaths } from './paths.js';
 import { choosePort, DEFAULT_DESKTOP_PORT, portInUseDialog, portOutcome, startFailedDialog } from './port-choice.js';
 import { isPortFree } from './port-probe.js';
 import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS, windowCloseAction, type QuitState } from './quit-policy.js';
+import { wireSystemEnd } from './system-end.js';
 import { applySessionEvent, sameTemplate, trayTemplate, trayTooltip, type TrayAction, type TrayItem } from './tray-menu.js';
 import { appPageUrl, navigationDecision, permissionDecision, sessionPageUrl, windowOpenDecision, windowOptions } from './window-policy.js';
 
@@ -81,15 +81,8 @@ function createWindow(url: string): BrowserWindow {
   win.on('closed', () => {
     if (state.win === win) state.win = null;
   });
-  if (systemEndEvents(process.platform).includes('window-query-session-end')) {
-    // Windows logoff/shutdown: no before-quit comes. Holding the logoff (preventDefault) gives
-    // the shutdown its few seconds; session-end cannot be held, so it only starts it.
-    win.on('query-session-end', (e) => {
-      e.preventDefault();
-      onSignal('query-session-end');
-    });
-    win.on('session-end', () => onSignal('session-end'));
-  }
+  // Windows logoff/shutdown: no before-quit comes; the window hears it (system-end.ts).
+  wireSystemEnd(process.platform, { window: win }, onSignal);
   void win.loadURL(url).catch((err: unknown) => log.error('window load failed', { error: message(err) }));
   state.win = win;
   return win;
@@ -366,15 +359,8 @@ if (!app.requestSingleInstanceLock()) {
       // handling (which only calls app.quit(), and so would put the question on screen):
       // a signal runs the contract's shutdown directly.
       for (const sig of SHUTDOWN_SIGNALS) process.on(sig, () => onSignal(sig));
-      if (systemEndEvents(process.platform).includes('power-monitor-shutdown')) {
-        // macOS logout or shutdown, Linux shutdown: a question would hold up (macOS) the logout;
-        // preventDefault asks the OS to wait while the shutdown runs.
-        // (electron.d.ts types the listener without arguments, but Electron passes the event.)
-        powerMonitor.on('shutdown', (...args: unknown[]) => {
-          (args[0] as { preventDefault?(): void } | undefined)?.preventDefault?.();
-          onSignal('system-shutdown');
-        });
-      }
+      // macOS logout, Linux/macOS shutdown: a question would hold up the logout (system-end.ts).
+      wireSystemEnd(process.platform, { powerMonitor }, onSignal);
       return start();
     })
     .catch((err: unknown) => {
