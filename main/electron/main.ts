@@ -20,7 +20,11 @@ import {
   type MessageBoxOptions,
   type WebContents,
 } from 'electron';
+import { execFile } from 'node:child_process';
 import type { ServerEvent, Session } from '../../common/protocol.js';
+import { loginPathProbe, mergePath, parseLoginPath } from '../server/platform/login-env.js';
+import { processDefaultShell } from '../server/platform/shell.js';
+import { childEnv } from '../server/sessions/launch.js';
 import { createLogger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { loadRuntime } from '../server/runtime.js';
@@ -264,8 +268,22 @@ async function startServer(): Promise<Server | null> {
   }
 }
 
+/** macOS from the Dock: commands are looked up with the login shell's PATH (platform/login-env.ts). */
+async function adoptLoginPath(): Promise<void> {
+  const probe = loginPathProbe(process.platform, processDefaultShell());
+  if (!probe) return;
+  const out = await new Promise<string>((resolve) => {
+    const env = childEnv(process.env, undefined);
+    execFile(probe.file, probe.args, { timeout: probe.timeoutMs, env, maxBuffer: 256 * 1024 }, (_err, stdout) => resolve(String(stdout ?? '')));
+  });
+  const loginPath = parseLoginPath(out);
+  if (loginPath) process.env.PATH = mergePath(loginPath, process.env.PATH);
+  else log.warn('the login shell did not report its PATH; commands are looked up with the app\'s', { shell: probe.file });
+}
+
 async function start(): Promise<void> {
   if (process.platform === 'win32') app.setAppUserModelId(APP_ID);
+  await adoptLoginPath();
   session.defaultSession.setPermissionRequestHandler((_wc, permission, callback, details) =>
     callback(permissionDecision(permission, details.requestingUrl, state.appOrigin)),
   );
