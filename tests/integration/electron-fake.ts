@@ -252,3 +252,58 @@ export function pidAlive(pid: number): boolean {
     return false;
   }
 }
+
+/** Polls `fn` every 25 ms until it returns something truthy; throws naming `what` after `ms`. */
+export async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = fn();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+/**
+ * Runs the real main/electron/main.ts against this stand-in (the test file must
+ * `vi.mock('electron', ...)`) with a fresh userData, off port 4022, until its window is up;
+ * `stop()` quits it and removes what it installed on the process and the disk.
+ */
+export async function bootDesktop(prefix: string): Promise<{ stop(): Promise<void> }> {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const path = await import('node:path');
+  const { SHUTDOWN_SIGNALS } = await import('../../main/electron/quit-policy.js');
+  process.env.PORTHOLE_LOG_LEVEL ??= 'error';
+  const userData = mkdtempSync(path.join(tmpdir(), prefix));
+  app.appPath = path.resolve(import.meta.dirname, '../..');
+  app.userData = userData;
+  // Keep the app off 4022 (a developer's own Porthole may be there): take it if it is free,
+  // so the app moves to the port its dialog offers (the stand-in presses the default button).
+  const holder = await holdPort(4022);
+  await import('../../main/electron/main.js');
+  fireReady();
+  await until('the window', () => recorded.windows[0], 15_000);
+  return {
+    async stop() {
+      // The handlers main.ts installed would outlive the test in this worker process.
+      for (const sig of SHUTDOWN_SIGNALS) process.removeAllListeners(sig);
+      powerMonitor.removeAllListeners();
+      if (!recorded.quitted) app.quit();
+      await holder.release();
+      rmSync(userData, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Starts a session from the tray and returns the app's origin and that session, as the API shows it. */
+export async function sessionFromTray(): Promise<{ origin: string; session: { pid: number; status: string } }> {
+  trayItem(['New session'])!.click!();
+  await until('the session in the tray', () => trayItem([/^● /]));
+  const origin = new URL(recorded.windows[0]!.urls[0]!).origin;
+  const mint = recorded.handlers.get('porthole:get-owner-token')!;
+  const { token } = (await mint({ senderFrame: { url: `${origin}/` } })) as { token: string };
+  const res = await fetch(`${origin}/api/sessions`, { headers: { authorization: `Bearer ${token}` } });
+  const [session] = (await res.json()) as Array<{ pid: number; status: string }>;
+  return { origin, session: session! };
+}

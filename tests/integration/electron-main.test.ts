@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { SHUTDOWN_SIGNALS } from '../../main/electron/quit-policy.js';
-import { answers, app, FakeWebContents, fireReady, holdPort, pidAlive, recorded, trayItem } from './electron-fake.js';
+import { answers, app, FakeWebContents, fireReady, holdPort, pidAlive, recorded, trayItem, until } from './electron-fake.js';
 
 vi.mock('electron', async () => (await import('./electron-fake.js')).electron);
 
@@ -16,16 +16,6 @@ const PREFERRED = 4022;
 let userData = '';
 let holder: { release(): Promise<void> } | undefined;
 let appUrl = '';
-
-async function until<T>(what: string, fn: () => T | undefined | null | false, ms = 10_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = fn();
-    if (v) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 25));
-  }
-}
 
 function invoke(channel: string, senderUrl: string | null, ...args: unknown[]): Promise<unknown> {
   const h = recorded.handlers.get(channel);
