@@ -1,6 +1,10 @@
 // Why: tokens arrive in the URL fragment (owner link `#token=`, share link `#<token>`) so they
 // never reach logs or Referer; this module moves them to sessionStorage at once, clears the
 // address bar, and asks the Electron preload (if any) for the owner token.
+// A share token is also kept in localStorage until it expires, so the link's page still opens
+// (and replays an ended session, contract section 8) after the browser restarts and restores
+// the tab without its fragment. It reaches one session only and dies with its expiry; the
+// page forgets it as soon as the server says it was revoked or the session is gone.
 
 const OWNER_KEY = 'porthole.owner';
 const shareKey = (sessionId: string): string => `porthole.share.${sessionId}`;
@@ -10,6 +14,14 @@ function storage(): Storage | null {
     return window.sessionStorage;
   } catch {
     return null; // storage disabled: the token lives only in memory for this page
+  }
+}
+
+function lasting(): Storage | null {
+  try {
+    return window.localStorage;
+  } catch {
+    return null;
   }
 }
 
@@ -54,12 +66,28 @@ export function captureOwnerToken(): void {
 export function captureShareToken(sessionId: string): string | null {
   const t = tokenFromFragment(takeFragment());
   const s = storage();
+  const l = lasting();
   if (t) {
     memoryShares.set(sessionId, t);
     s?.setItem(shareKey(sessionId), t);
+    l?.setItem(shareKey(sessionId), t);
     return t;
   }
-  return memoryShares.get(sessionId) ?? s?.getItem(shareKey(sessionId)) ?? null;
+  const kept = memoryShares.get(sessionId) ?? s?.getItem(shareKey(sessionId)) ?? null;
+  if (kept) return kept;
+  const saved = l?.getItem(shareKey(sessionId)) ?? null;
+  if (saved && isExpired(saved)) {
+    l?.removeItem(shareKey(sessionId));
+    return null;
+  }
+  return saved;
+}
+
+/** The server said the link no longer works (revoked, session gone): do not keep it. */
+export function forgetShareToken(sessionId: string): void {
+  memoryShares.delete(sessionId);
+  storage()?.removeItem(shareKey(sessionId));
+  lasting()?.removeItem(shareKey(sessionId));
 }
 
 /** The Electron preload hands the desktop window an owner token; the shape is checked at run time. */

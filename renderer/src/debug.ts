@@ -11,6 +11,8 @@ export interface PageProbe {
   /** ms from navigation start to the first redraw painted (viewer). */
   firstScreenMs: number | null;
   readyCount: number;
+  /** How many of those `ready`s resumed (only the missed bytes followed, no redraw). */
+  resumedCount?: number;
   renderer: string;
   /** Simulates a network loss on the current socket. */
   dropSocket(): void;

@@ -16,9 +16,12 @@ export function sessionSocketUrl(sessionId: string): string {
   return `${proto}//${location.host}/api/sessions/${encodeURIComponent(sessionId)}/ws`;
 }
 
-export function authMessage(token: string | null): string {
+export function authMessage(token: string | null, resumeFrom: number | null = null): string {
   // With --no-auth there is no token; the server then treats every socket as the owner.
-  return JSON.stringify({ type: 'auth', token: token ?? 'none' });
+  const msg: { type: 'auth'; token: string; resumeFrom?: number } = { type: 'auth', token: token ?? 'none' };
+  // Where the page is in the output after a drop (resume.ts): only the missed bytes come back.
+  if (resumeFrom !== null) msg.resumeFrom = resumeFrom;
+  return JSON.stringify(msg);
 }
 
 /** Opens the socket for a share link, or returns null when there is no usable token (the

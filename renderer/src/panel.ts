@@ -12,6 +12,7 @@ import { ago, clear, h } from './dom.js';
 import { openEventStream, type StreamState } from './events.js';
 import { ensureOwner } from './login.js';
 import { SessionListSchema, SessionSchema } from './schemas.js';
+import { requestToasts } from './requests.js';
 import { openSessionView, type SessionView } from './sessionview.js';
 
 export async function startPanel(root: HTMLElement): Promise<void> {
@@ -27,7 +28,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
   const sessions = new Map<string, Session>();
   let selected: string | null = null;
   let view: SessionView | null = null;
-  let shareDialog: { refresh(s?: Session): void } | null = null;
+  let shareDialog: { refresh(s?: Session): void; refreshWatching(): void } | null = null;
   let stopEvents = (): void => undefined;
   let ended = false;
 
@@ -44,7 +45,9 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     list,
     h('div', { class: 'sidebar-foot' }, logoutBtn),
   );
-  root.append(h('div', { class: 'panel' }, sidebar, content));
+  const panelEl = h('div', { class: 'panel' }, sidebar, content);
+  root.append(panelEl);
+  const toasts = requestToasts(panelEl, api);
   showEmpty();
 
   const refreshTimer = setInterval(() => renderList(), 5000);
@@ -53,6 +56,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     if (ended) return;
     ended = true;
     stopEvents();
+    toasts.dispose();
     clearInterval(refreshTimer);
     view?.dispose();
     view = null;
@@ -68,6 +72,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     setOwnerToken(null);
     ended = true;
     stopEvents();
+    toasts.dispose();
     clearInterval(refreshTimer);
     view?.dispose();
     view = null;
@@ -115,6 +120,19 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
         case 'share.revoked':
           if (e.share.sessionId === selected) shareDialog?.refresh();
           break;
+        case 'viewer.joined':
+        case 'viewer.left':
+        case 'viewer.updated':
+          if (e.sessionId === selected) shareDialog?.refreshWatching();
+          return; // the session's own count comes with session.updated
+        case 'control.requested':
+          toasts.add(e.sessionId, sessions.get(e.sessionId)?.name ?? 'a session', e.requestId, e.viewer);
+          if (e.sessionId === selected) shareDialog?.refreshWatching();
+          return;
+        case 'control.resolved':
+          toasts.remove(e.requestId);
+          if (e.sessionId === selected) shareDialog?.refreshWatching();
+          return;
       }
       renderList();
     },

@@ -10,12 +10,15 @@ import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
 import { parseCast, type Cast } from './cast.js';
 
-export async function fetchRecording(api: Api, session: Session): Promise<Blob> {
+/** What the player needs of a session: the viewer page knows no more than this. */
+export type ReplaySubject = Pick<Session, 'id' | 'name'>;
+
+export async function fetchRecording(api: Api, session: ReplaySubject): Promise<Blob> {
   const res = await api.raw('GET', `/api/sessions/${encodeURIComponent(session.id)}/recording`);
   return res.blob();
 }
 
-export async function downloadRecording(api: Api, session: Session): Promise<void> {
+export async function downloadRecording(api: Api, session: ReplaySubject): Promise<void> {
   const blob = await fetchRecording(api, session);
   const url = URL.createObjectURL(blob);
   const a = h('a', { href: url, download: `${safeName(session.name)}.cast`, hidden: true });
@@ -29,7 +32,7 @@ function safeName(name: string): string {
   return name.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 64) || 'session';
 }
 
-export function openReplay(api: Api, session: Session): void {
+export function openReplay(api: Api, session: ReplaySubject): void {
   const m = openModal(`Replay “${session.name}”`, 'modal-replay');
   const status = h('p', { class: 'muted', role: 'status' }, 'Loading the recording…');
   m.body.append(status);

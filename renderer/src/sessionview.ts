@@ -74,7 +74,9 @@ export function openSessionView(session: Session, token: () => string | null, ac
     onReady(msg) {
       probe.readyCount++;
       probe.mode = msg.mode;
-      writer.resetThen();
+      probe.resumedCount = (probe.resumedCount ?? 0) + (msg.resumed ? 1 : 0);
+      // Resumed: only the missed bytes follow; the screen and its scroll position stay.
+      if (!msg.resumed) writer.resetThen();
       banner.hidden = true;
       setConn('Live', 'ok');
       if ('command' in msg.session) update(msg.session); // the panel's socket is the owner's: a whole Session

@@ -8,7 +8,8 @@ import type { Api } from './api.js';
 import { ApiError } from './api.js';
 import { field, openModal } from './dialog.js';
 import { ago, clear, copyText, h } from './dom.js';
-import { CreateShareResponseSchema, ShareListSchema } from './schemas.js';
+import { CreateShareResponseSchema, ShareListSchema, ViewerListSchema } from './schemas.js';
+import { renderWatching } from './watching.js';
 
 const EXPIRIES: [label: string, seconds: number][] = [
   ['15 minutes', 15 * 60],
@@ -21,6 +22,8 @@ const EXPIRIES: [label: string, seconds: number][] = [
 export interface ShareDialog {
   /** The session changed (viewer count) or a share was created/revoked elsewhere. */
   refresh(session?: Session): void;
+  /** A viewer joined, left or changed mode, or a control request came or went. */
+  refreshWatching(): void;
   close(): void;
 }
 
@@ -39,6 +42,9 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
   );
   const expiry = h('select', { id: 'share-expiry' }, ...EXPIRIES.map(([label, s]) => h('option', { value: String(s), selected: s === 3600 }, label)));
   const label = h('input', { type: 'text', id: 'share-label', maxlength: '128', placeholder: 'e.g. Alice, pairing', autocomplete: 'off' });
+  // The link's viewer cap (contract section 8): empty = anyone with the link, any number.
+  const maxViewers = h('input', { type: 'number', id: 'share-max-viewers', min: '1', max: '1000', step: '1', placeholder: 'any', inputmode: 'numeric' });
+  const capField = h('label', { class: 'field cap-field', for: 'share-max-viewers' }, 'At most ', maxViewers, ' people at once');
   const error = h('p', { class: 'error', role: 'alert' });
   const createBtn = h('button', { type: 'submit', class: 'btn primary' }, 'Create link');
   const form = h(
@@ -46,6 +52,7 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
     { class: 'share-form' },
     modeGroup,
     h('div', { class: 'row' }, field('Expires after', expiry), field('Label (optional)', label)),
+    capField,
     error,
     h('div', { class: 'actions' }, createBtn),
   );
@@ -54,11 +61,12 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
   /** The share whose link is on show in `result`. */
   let shownId: string | undefined;
   const viewers = h('p', { class: 'viewers', role: 'status' });
+  const watching = h('ul', { class: 'watching-list', 'aria-label': 'Watching now' });
   const list = h('ul', { class: 'share-list', 'aria-label': 'Active links' });
   m.body.append(
     form,
     result,
-    h('section', { class: 'share-active' }, h('h3', null, 'Active links'), list, h('h3', null, 'Watching now'), viewers),
+    h('section', { class: 'share-active' }, h('h3', null, 'Active links'), list, h('h3', null, 'Watching now'), viewers, watching),
   );
 
   form.addEventListener('submit', (ev) => {
@@ -70,11 +78,19 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
     error.textContent = '';
     createBtn.disabled = true;
     try {
-      const body: { mode: 'view' | 'control'; expiresIn: number; label?: string } = {
+      const body: { mode: 'view' | 'control'; expiresIn: number; label?: string; maxViewers?: number } = {
         mode: controlRadio.checked ? 'control' : 'view',
         expiresIn: Number(expiry.value),
       };
       if (label.value.trim()) body.label = label.value.trim();
+      if (maxViewers.value.trim()) {
+        const n = Number(maxViewers.value);
+        if (!Number.isInteger(n) || n < 1 || n > 1000) {
+          error.textContent = 'At most 1 to 1000 people at once, or leave it empty';
+          return;
+        }
+        body.maxViewers = n;
+      }
       const share = await api.json(CreateShareResponseSchema, 'POST', `/api/sessions/${encodeURIComponent(session.id)}/shares`, body);
       showResult(share);
       void loadShares();
@@ -175,6 +191,8 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
           h('li', { class: 'share-item', 'data-share-id': s.id },
             h('span', { class: `badge small`, 'data-mode': s.mode }, s.mode === 'control' ? 'control' : 'view'),
             h('span', { class: 'share-label' }, s.label ?? 'Unlabelled link'),
+            h('span', { class: 'link-viewers', title: 'Watching through this link now' },
+              s.maxViewers === null ? `${s.viewers} watching` : `${s.viewers} of ${s.maxViewers} watching`),
             h('span', { class: 'muted' }, `created ${ago(s.createdAt)}, expires ${new Date(s.expiresAt).toLocaleString()}`),
             revoke),
         );
@@ -190,15 +208,44 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
       s.viewers === 0 ? 'Nobody is connected.' : s.viewers === 1 ? '1 connection open (including this window).' : `${s.viewers} connections open (including this window).`;
   }
 
+  /** Who is watching, one row per socket (GET /api/sessions/:id/viewers). */
+  async function loadWatching(): Promise<void> {
+    try {
+      const all = await api.json(ViewerListSchema, 'GET', `/api/sessions/${encodeURIComponent(session.id)}/viewers`);
+      renderWatching(watching, all, {
+        answer: (requestId, grant) => void act('POST', requestId, { grant }),
+        takeBack: (requestId) => void act('DELETE', requestId),
+      });
+    } catch {
+      watching.replaceChildren(); // an older server has no presence: the count above says enough
+    }
+  }
+
+  async function act(method: 'POST' | 'DELETE', requestId: string, body?: { grant: boolean }): Promise<void> {
+    try {
+      await api.send(method, `/api/sessions/${encodeURIComponent(session.id)}/control-requests/${encodeURIComponent(requestId)}`, body);
+    } catch (err) {
+      // 404: already answered, lapsed or gone; the list below is refreshed either way.
+      if (!(err instanceof ApiError && err.status === 404)) error.textContent = err instanceof ApiError ? err.message : 'Could not answer';
+    }
+    void loadWatching();
+  }
+
   showViewers(session);
   void loadShares();
+  void loadWatching();
+  // "typing" fades after a minute without an event: re-render now and then.
+  const tick = setInterval(() => void loadWatching(), 15_000);
+  m.onClose(() => clearInterval(tick));
   viewRadio.focus();
 
   return {
     refresh(s?: Session) {
       if (s) showViewers(s);
       void loadShares();
+      void loadWatching();
     },
+    refreshWatching: () => void loadWatching(),
     close: () => m.close(),
   };
 }

@@ -6,6 +6,7 @@ import { WsServerMessageSchema, type WsServerMessage } from '../../common/protoc
 import { CLOSE } from '../../common/errors.js';
 import { backoffDelay } from './backoff.js';
 import { authMessage, sessionSocketUrl, type EarlySocket } from './early.js';
+import { ResumeCursor } from './resume.js';
 
 export type ReadyMessage = Extract<WsServerMessage, { type: 'ready' }>;
 export type LiveMessage = Exclude<WsServerMessage, ReadyMessage>;
@@ -16,11 +17,13 @@ export type EndReason =
   | { kind: 'forbidden'; reason: string }
   | { kind: 'unauthenticated'; reason: string }
   | { kind: 'not_found' }
+  | { kind: 'full'; reason: string }
   | { kind: 'policy'; code: number; reason: string }
   | { kind: 'closed' };
 
 export interface SocketHandlers {
-  /** `reconnect` is true for every ready after the first: the caller resets its terminal. */
+  /** `reconnect` is true for every ready after the first: the caller resets its terminal
+   *  unless `msg.resumed` (then only the missed bytes follow: keep the screen as it is). */
   onReady(msg: ReadyMessage, reconnect: boolean): void;
   onOutput(data: Uint8Array): void;
   onMessage(msg: LiveMessage): void;
@@ -42,6 +45,9 @@ export class SessionSocket {
   private pongTimer: ReturnType<typeof setTimeout> | undefined;
   private exitCode: number | null = null;
   private sawExit = false;
+  private readonly cursor = new ResumeCursor();
+  /** What the server said it can do (ready.features); empty until the first ready. */
+  features: ReadonlySet<string> = new Set();
 
   constructor(
     private readonly sessionId: string,
@@ -77,12 +83,13 @@ export class SessionSocket {
   private bind(ws: WebSocket, authOnOpen: boolean): void {
     this.ws = ws;
     ws.onopen = () => {
-      if (authOnOpen) ws.send(authMessage(this.token()));
+      if (authOnOpen) ws.send(authMessage(this.token(), this.cursor.resumeFrom));
       this.startPing(ws);
     };
     ws.onmessage = (ev: MessageEvent) => {
       if (ws !== this.ws) return;
       if (ev.data instanceof ArrayBuffer) {
+        this.cursor.received(ev.data.byteLength);
         this.h.onOutput(new Uint8Array(ev.data));
         return;
       }
@@ -102,9 +109,12 @@ export class SessionSocket {
       }
       if (msg.type === 'ready') {
         this.attempt = 0;
+        this.features = new Set(msg.features);
+        this.cursor.start(msg);
         this.h.onReady(msg, this.readyCount++ > 0);
         return;
       }
+      if (msg.type === 'resync') this.cursor.start(msg);
       if (msg.type === 'exit') {
         this.sawExit = true;
         this.exitCode = msg.exitCode;
@@ -130,6 +140,7 @@ export class SessionSocket {
    *  server's fresh redraw puts the screen right). */
   reconnectNow(): void {
     if (this.stopped) return;
+    this.cursor.forget();
     const ws = this.ws;
     this.ws = null;
     this.stopPing();
@@ -139,6 +150,7 @@ export class SessionSocket {
 
   /** Close the current socket and wait (nothing reconnects until resume()). */
   pause(): void {
+    this.cursor.forget(); // the page dropped output: only a redraw puts it right
     const ws = this.ws;
     this.ws = null;
     this.stopPing();
@@ -153,6 +165,12 @@ export class SessionSocket {
   sendInput(data: string | Uint8Array<ArrayBuffer>): void {
     if (this.ws?.readyState !== WebSocket.OPEN) return;
     this.ws.send(typeof data === 'string' ? encoder.encode(data) : data);
+  }
+
+  /** Ask the owner for control (a view link on a server that lists 'request_control'). */
+  requestControl(): void {
+    if (this.ws?.readyState !== WebSocket.OPEN) return;
+    this.ws.send('{"type":"request_control"}');
   }
 
   sendResize(cols: number, rows: number): void {
@@ -209,6 +227,8 @@ export function endReasonFor(code: number, reason: string, sawExit: boolean, exi
       return { kind: 'unauthenticated', reason };
     case CLOSE.noSession:
       return { kind: 'not_found' };
+    case CLOSE.linkFull:
+      return { kind: 'full', reason };
     case CLOSE.policy:
     case CLOSE.tooBig:
       return { kind: 'policy', code, reason };

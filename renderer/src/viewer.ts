@@ -6,12 +6,12 @@ import './zod-config.js';
 import { closeReasonCode } from '../../common/errors.js';
 import type { SharedSession, ViewMode } from '../../common/protocol.js';
 import type { EarlySocket } from './early.js';
-import { captureShareToken, isExpired } from './auth.js';
+import { captureShareToken, forgetShareToken, isExpired } from './auth.js';
 import { registerProbe } from './debug.js';
 import { clear, h } from './dom.js';
 import { FlowWriter } from './flow.js';
 import { createKeyBar } from './keybar.js';
-import { brand, messageScreen } from './screens.js';
+import { brand, messageScreen, type ScreenAction } from './screens.js';
 import { SessionSocket, type EndReason } from './socket.js';
 import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
@@ -41,7 +41,13 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     title: 'Fill the height and pan sideways, or fit the whole screen',
     hidden: true,
   }, 'Zoom');
-  const header = h('header', { class: 'viewer-bar' }, brand(), title, badge, notice, zoomBtn, status);
+  // Offered to a view link on a server that takes control requests (ready.features).
+  const askBtn = h('button', { type: 'button', class: 'btn small ask-btn', hidden: true, title: 'Ask the owner to let you type' }, 'Request control');
+  askBtn.addEventListener('click', () => {
+    socket.requestControl();
+    setAsking(true);
+  });
+  const header = h('header', { class: 'viewer-bar' }, brand(), title, badge, askBtn, notice, zoomBtn, status);
   const stage = new ScaledStage('viewer-stage');
   zoomBtn.addEventListener('click', () => {
     stage.zoom = !stage.zoom;
@@ -62,7 +68,10 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
       probe.readyCount++;
       setMode(msg.mode);
       setSession(msg.session);
-      writer.resetThen();
+      // Resumed: only the missed bytes follow, so the screen (and its scroll) stays as it is.
+      if (!msg.resumed) writer.resetThen();
+      probe.resumedCount = (probe.resumedCount ?? 0) + (msg.resumed ? 1 : 0);
+      setAsking(false);
       setStatus(reconnect ? 'Reconnected' : 'Live', 'ok');
     },
     onOutput(data) {
@@ -98,7 +107,22 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
           break;
         case 'error':
           if (msg.code === 'read_only') flash('This link is view-only: typing is not sent');
-          else flash(msg.message);
+          else if (msg.code === 'request_pending') setAsking(true);
+          else {
+            if (msg.code === 'not_needed') setAsking(false);
+            flash(msg.message);
+          }
+          break;
+        case 'mode':
+          mode = msg.mode;
+          probe.mode = mode;
+          setAsking(false);
+          setMode(msg.mode);
+          flash(msg.mode === 'control' ? 'The owner let you type' : 'The owner took control back');
+          break;
+        case 'control_denied':
+          setAsking(false);
+          flash('The owner did not give you control');
           break;
       }
     },
@@ -107,7 +131,11 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     },
     onEnd(reason) {
       stage.el.classList.add('ended');
-      show(root, endScreen(reason, token), true);
+      askBtn.hidden = true;
+      if (reason.kind === 'forbidden' || reason.kind === 'unauthenticated' || reason.kind === 'not_found') forgetShareToken(sessionId);
+      // An ended session's recording opens to this link (contract section 8, replay).
+      const replay = reason.kind === 'ended' && socket.features.has('replay') ? () => openViewerReplay(sessionId, token, title.textContent ?? '') : undefined;
+      show(root, endScreen(reason, token, replay), true);
     },
   });
   if (!early) socket.connect();
@@ -136,6 +164,7 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     mode: null,
     firstScreenMs: null,
     readyCount: 0,
+    resumedCount: 0,
     renderer: kit.renderer,
     dropSocket: () => socket.dropForTest(),
   });
@@ -202,6 +231,13 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     }
   }
 
+  /** The Request control button: shown for a view link only, disabled while a request waits. */
+  function setAsking(asking: boolean): void {
+    askBtn.hidden = mode !== 'view' || !socket.features.has('request_control');
+    askBtn.disabled = asking;
+    askBtn.textContent = asking ? 'Asked the owner…' : 'Request control';
+  }
+
   function setStatus(text: string, tone: 'ok' | 'warn'): void {
     status.textContent = text;
     status.dataset.tone = tone;
@@ -215,6 +251,13 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
   }
 }
 
+/** The panel's in-page player, fed the recording through this link's own token. */
+function openViewerReplay(sessionId: string, token: string, name: string): void {
+  void Promise.all([import('./replay.js'), import('./api.js')]).then(([{ openReplay }, { Api }]) => {
+    openReplay(new Api(() => token), { id: sessionId, name: name || 'the session' });
+  });
+}
+
 function show(root: HTMLElement, el: HTMLElement, overlay = false): void {
   if (!overlay) clear(root);
   root.appendChild(el);
@@ -225,14 +268,22 @@ function expiredScreen(): HTMLElement {
   return messageScreen('expired', 'This link has expired', 'Ask the person who shared it for a new link.');
 }
 
-export function endScreen(reason: EndReason, token: string): HTMLElement {
+export function endScreen(reason: EndReason, token: string, replay?: () => void): HTMLElement {
   switch (reason.kind) {
-    case 'ended':
+    case 'ended': {
+      const actions: ScreenAction[] = replay ? [{ label: 'Replay', onClick: replay, primary: true }] : [];
       return messageScreen(
         'ended',
         'The session has ended',
-        reason.exitCode === null ? 'The shared terminal has closed.' : `The shared terminal exited with code ${reason.exitCode}.`,
+        (reason.exitCode === null ? 'The shared terminal has closed.' : `The shared terminal exited with code ${reason.exitCode}.`) +
+          (replay ? ' You can replay what happened in it.' : ''),
+        actions,
       );
+    }
+    case 'full':
+      return messageScreen('full', 'This link is full', 'As many people as it allows are watching through it now. Try again when someone leaves.', [
+        { label: 'Try again', onClick: () => location.reload(), primary: true },
+      ]);
     case 'forbidden': {
       // The close reason is a stable code (closeReasonCode), not text to match.
       const code = closeReasonCode(reason.reason);

@@ -140,6 +140,7 @@ declare global {
       mode: string | null;
       firstScreenMs: number | null;
       readyCount: number;
+      resumedCount?: number;
       renderer: string;
       dropSocket(): void;
     };

@@ -208,3 +208,49 @@ describe('Files view logic', () => {
     expect(explainFsError({ status: 507, code: 'disk_full', message: 'No space left on the disk that holds /x' }, 'uploading x')).toMatch(/^The disk is full .* Free some space/);
   });
 });
+
+describe('ResumeCursor (resume after a drop)', () => {
+  it('counts from the end of the redraw, and after a resumed ready from resumeFrom', async () => {
+    const { ResumeCursor } = await import('../../renderer/src/resume.js');
+    const c = new ResumeCursor();
+    expect(c.resumeFrom).toBeNull();
+    c.start({ outputOffset: 100, redrawBytes: 30, resumed: false });
+    c.received(20);
+    expect(c.resumeFrom).toBeNull(); // mid-redraw: only a redraw can put the page right
+    c.received(15); // 10 redraw bytes + 5 live
+    expect(c.resumeFrom).toBe(105);
+    c.start({ outputOffset: 105, resumed: true, redrawBytes: 0 });
+    c.received(7);
+    expect(c.resumeFrom).toBe(112);
+    c.forget();
+    expect(c.resumeFrom).toBeNull();
+    c.received(5);
+    expect(c.resumeFrom).toBeNull();
+  });
+  it('knows nothing on a server without resume (no outputOffset)', async () => {
+    const { ResumeCursor } = await import('../../renderer/src/resume.js');
+    const c = new ResumeCursor();
+    c.start({ outputOffset: 10, redrawBytes: 0 });
+    c.start({});
+    c.received(3);
+    expect(c.resumeFrom).toBeNull();
+  });
+  it('a full link (4429) ends the socket for good', () => {
+    expect(endReasonFor(4429, 'link_full', false, null)).toEqual({ kind: 'full', reason: 'link_full' });
+  });
+});
+
+describe('watching list rules', () => {
+  const base = { id: 'v', kind: 'share' as const, shareId: 's', label: 'A', mode: 'view' as const, connectedAt: '2026-01-01T00:00:00.000Z', lastInputAt: null, requestId: null };
+  it('typed in the last minute, and which action a row offers', async () => {
+    const { rowAction, typedRecently } = await import('../../renderer/src/watching.js');
+    const now = Date.parse('2026-01-01T00:10:00.000Z');
+    expect(typedRecently({ ...base, lastInputAt: '2026-01-01T00:09:30.000Z' }, now)).toBe(true);
+    expect(typedRecently({ ...base, lastInputAt: '2026-01-01T00:08:59.000Z' }, now)).toBe(false);
+    expect(typedRecently(base, now)).toBe(false);
+    expect(rowAction(base)).toBeNull();
+    expect(rowAction({ ...base, requestId: 'r' })).toBe('answer');
+    expect(rowAction({ ...base, requestId: 'r', mode: 'control' })).toBe('take_back');
+    expect(rowAction({ ...base, kind: 'owner', mode: 'owner', requestId: 'r' })).toBeNull();
+  });
+});
