@@ -122,6 +122,7 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
       result.hidden = true;
       form.hidden = false;
       label.value = '';
+      maxViewers.value = '';
       (controlRadio.checked ? controlRadio : viewRadio).focus();
     });
     const canvas = h('canvas', { class: 'qr', role: 'img', 'aria-label': 'QR code of the share link' });
@@ -156,6 +157,8 @@ export function openShareDialog(api: Api, session: Session, onClosed: () => void
     another.addEventListener('click', () => {
       result.hidden = true;
       form.hidden = false;
+      label.value = '';
+      maxViewers.value = '';
       viewRadio.focus();
     });
     result.append(

@@ -132,9 +132,10 @@ describe.skipIf(!chromiumAvailable())('control panel (e2e)', () => {
     expect(shares.body).toEqual([]);
     // Who is watching: the owner's own window counts as one connection.
     expect(await page.locator('.viewers').textContent()).toMatch(/^1 connection open/);
-    // The link replaced the form; "Create another link" brings the form back.
+    // The revoked link on show says so (it no longer opens); "Create a new link" brings the form back.
     expect(await page.locator('.share-form').isHidden()).toBe(true);
-    await page.getByRole('button', { name: 'Create another link' }).click();
+    await page.locator('.share-revoked').waitFor();
+    await page.getByRole('button', { name: 'Create a new link' }).click();
     await page.locator('#share-label').waitFor({ state: 'visible' });
     expect(await page.locator('#share-label').inputValue()).toBe('');
     expect(errors).toEqual([]);
