@@ -45,7 +45,10 @@ export default defineConfig({
   build: {
     outDir: '../dist/renderer',
     emptyOutDir: true,
-    sourcemap: true,
+    // No source maps in a build: they would be served beside the pages from a checkout's
+    // `porthole serve` (the npm package, the binary and the desktop app leave them out anyway).
+    // PORTHOLE_SOURCEMAPS=1 npm run build:renderer makes them for debugging (docs/security.md).
+    sourcemap: process.env.PORTHOLE_SOURCEMAPS === '1',
     target: 'es2022',
     modulePreload: { polyfill: false },
     chunkSizeWarningLimit: 1024,

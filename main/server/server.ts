@@ -6,7 +6,6 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createServer as createHttpServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { createSecureContext } from 'node:tls';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortholeError, UsageError, type ErrorCode } from '../../common/errors.js';
@@ -22,6 +21,7 @@ import { RevocationStore } from './auth/revocations.js';
 import { ShareRegistry, type ShareEndReason } from './auth/shares.js';
 import { TokenService } from './auth/tokens.js';
 import { DataDir } from './datadir.js';
+import { checkTlsMaterial } from './tls-check.js';
 import { fsRouter } from './fs/router.js';
 import { createApp } from './http/app.js';
 import { diskAssets, type AssetSource } from './http/assets.js';
@@ -252,12 +252,7 @@ export class Server {
         }
       };
       tls = { cert: await read('cert', options.tls.cert), key: await read('key', options.tls.key) };
-      try {
-        createSecureContext(tls); // a file that is not a PEM cert/key pair is a flag mistake too
-      } catch (err) {
-        const why = (err as NodeJS.ErrnoException).code ?? 'error';
-        throw new UsageError(`the TLS cert and key cannot be used together (${why}): fix --tls-cert / --tls-key`);
-      }
+      checkTlsMaterial(tls, options.tls); // a file that is not a PEM cert/key pair is a flag mistake too
     }
     // config.json's `shell` is the user's choice for every Server, the desktop app's included
     // (porthole serve has already put it into options).
