@@ -74,3 +74,12 @@ describe('defaultShell: win32', () => {
     expect(defaultShell('win32', { ...base, SHELL: '/usr/bin/bash' }, probe([], '/bin/bash')).file).toBe('C:\\Windows\\system32\\cmd.exe');
   });
 });
+
+describe('config.json `shell`', () => {
+  it('is a program or a non-empty argv of non-empty strings; anything else names the field', async () => {
+    const { parseConfig } = await import('../../main/server/datadir.js');
+    expect(parseConfig('{"shell":"/bin/zsh"}', 'c.json').shell).toBe('/bin/zsh');
+    expect(parseConfig('{"shell":["pwsh.exe","-NoLogo"]}', 'c.json').shell).toEqual(['pwsh.exe', '-NoLogo']);
+    for (const bad of ['[]', '[""]', '""', '42']) expect(() => parseConfig(`{"shell":${bad}}`, 'c.json'), bad).toThrow(/c\.json: shell/);
+  });
+});
