@@ -111,7 +111,7 @@ export function count(haystack: string, needle: string): number {
 }
 
 /** A share link for a session, made through the public API. */
-export async function makeShare(ts: TestServer, sessionId: string, mode: 'view' | 'control', expiresIn?: number): Promise<{ id: string; url: string; token: string }> {
+export async function makeShare(ts: Pick<TestServer, 'json'>, sessionId: string, mode: 'view' | 'control', expiresIn?: number): Promise<{ id: string; url: string; token: string }> {
   const r = await ts.json<{ id: string; url: string; token: string }>(`/api/sessions/${sessionId}/shares`, {
     body: expiresIn ? { mode, expiresIn } : { mode },
   });
@@ -120,13 +120,13 @@ export async function makeShare(ts: TestServer, sessionId: string, mode: 'view' 
 }
 
 /** The server's view of the screen (what the PTY really got). */
-export async function snapshot(ts: TestServer, sessionId: string): Promise<string> {
+export async function snapshot(ts: Pick<TestServer, 'api'>, sessionId: string): Promise<string> {
   const res = await ts.api(`/api/sessions/${sessionId}/snapshot`);
   return res.text();
 }
 
 /** Type into the session through the API (as another owner client would). */
-export async function input(ts: TestServer, sessionId: string, data: string): Promise<void> {
+export async function input(ts: Pick<TestServer, 'api'>, sessionId: string, data: string): Promise<void> {
   const res = await ts.api(`/api/sessions/${sessionId}/input`, { body: { data } });
   if (res.status !== 204) throw new Error(`input: ${res.status}`);
 }

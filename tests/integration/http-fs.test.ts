@@ -2,95 +2,15 @@
 // real PTY and a real TCP client: mkdir's statuses, the cwd following `cd` (and a foreground
 // job's own cwd), a cut-off upload leaving no temp file, and a big folder's streamed listing.
 // Every case runs twice: in this process under Node, and against `porthole serve` under Bun.
-import { spawn } from 'node:child_process';
 import { mkdirSync, readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
-import { afterEach, describe, expect, it } from 'vitest';
-import type { Session } from '../../common/protocol.js';
-import { buildMain, ROOT } from '../helpers/build-main.js';
-import { bunPath, type TestRuntime } from '../helpers/runtimes.js';
-import { makeTempDir, startServer, type ApiInit } from '../helpers/server.js';
+import { describe, expect, it } from 'vitest';
+import type { TestRuntime } from '../helpers/runtimes.js';
+import { startTarget, type ServerTarget as FsTarget } from '../helpers/serve-child.js';
+import { makeTempDir } from '../helpers/server.js';
 
-/** What these cases need of a server, whichever runtime runs it. */
-interface FsTarget {
-  url: string;
-  port: number;
-  ownerToken: string;
-  api(path: string, init?: ApiInit): Promise<Response>;
-  json<T = unknown>(path: string, init?: ApiInit): Promise<{ status: number; body: T; headers: Headers }>;
-  createSession(body?: Record<string, unknown>): Promise<Session>;
-}
-
-const children: Array<() => Promise<void>> = [];
-
-/** `porthole serve` under Bun on port 0, its owner token read from the owner link it prints. */
-async function startBunServe(): Promise<FsTarget> {
-  buildMain();
-  const dataDir = await makeTempDir();
-  const child = spawn(bunPath(), ['bin/porthole.js', 'serve', '--port', '0', '--data-dir', dataDir], {
-    cwd: ROOT,
-    env: { ...process.env, PORTHOLE_PASSWORD: 'fs test password', PORTHOLE_LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const exited = new Promise<void>((r) => child.once('exit', () => r()));
-  let err = '';
-  child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
-  const lines: string[] = [];
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`bun serve: no owner link in 20 s; stderr: ${err}`)), 20_000);
-    createInterface({ input: child.stdout! }).on('line', (l) => {
-      lines.push(l);
-      if (l.startsWith('Owner link:')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-    void exited.then(() => reject(new Error(`bun serve exited early; stderr: ${err}`)));
-  });
-  children.push(async () => {
-    child.kill('SIGTERM');
-    await exited;
-  });
-  const url = /listening on (\S+)/.exec(lines.join('\n'))![1];
-  const ownerToken = /#token=(\S+)/.exec(lines.join('\n'))![1];
-  return targetFor(url, ownerToken);
-}
-
-function targetFor(url: string, ownerToken: string): FsTarget {
-  const api = (p: string, init: ApiInit = {}) => {
-    const headers: Record<string, string> = { ...(init.headers ?? {}) };
-    const token = init.token === undefined ? ownerToken : init.token;
-    if (token !== null) headers.authorization = `Bearer ${token}`;
-    const body = typeof init.body === 'string' || init.body === undefined ? (init.body as string | undefined) : JSON.stringify(init.body);
-    if (body !== undefined && !headers['content-type']) headers['content-type'] = 'application/json';
-    return fetch(url + p, { method: init.method ?? (body !== undefined ? 'POST' : 'GET'), headers, body });
-  };
-  const json = async <T>(p: string, init?: ApiInit) => {
-    const res = await api(p, init);
-    const text = await res.text();
-    return { status: res.status, headers: res.headers, body: (text ? JSON.parse(text) : undefined) as T };
-  };
-  return {
-    url,
-    port: Number(new URL(url).port),
-    ownerToken,
-    api,
-    json,
-    async createSession(body = {}) {
-      const r = await json<Session>('/api/sessions', { body: { command: ['cat'], ...body } });
-      if (r.status !== 201) throw new Error(`createSession: ${r.status} ${JSON.stringify(r.body)}`);
-      return r.body;
-    },
-  };
-}
-
-const RUNTIMES: Array<[TestRuntime, () => Promise<FsTarget>]> = [
-  ['node', () => startServer()],
-  ['bun', () => startBunServe()],
-];
-
+const RUNTIMES: TestRuntime[] = ['node', 'bun'];
 const q = (p: string): string => encodeURIComponent(p);
 
 async function share(ts: FsTarget, sessionId: string): Promise<string> {
@@ -133,10 +53,8 @@ async function waitUntil(check: () => boolean, what: string, timeoutMs = 10_000)
   }
 }
 
-describe.each(RUNTIMES)('under %s', (_runtime, start) => {
-  afterEach(async () => {
-    for (const stop of children.splice(0)) await stop();
-  });
+describe.each(RUNTIMES)('under %s', (runtime) => {
+  const start = (): Promise<FsTarget> => startTarget(runtime);
 
   describe('POST /api/fs/mkdir', () => {
     it('201 {path}, 409 when it exists, 404 without a parent, 400 for a relative path', async () => {
