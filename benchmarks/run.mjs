@@ -9,7 +9,7 @@
 //   --quick            small counts (CI keeps the scripts from rotting; ~1 min without the peer)
 //   --no-peer          skip VibeTunnel (also BENCH_NO_PEER=1); the report says so
 //   --only=a,b         run only these targets: porthole, vibetunnel
-//   --sections=a,b     run only these sections: mem, api, lifecycle, flood, echo, latejoin, ws
+//   --sections=a,b     run only these sections: mem, api, lifecycle, flood, echo, latejoin, ws, firstscreen
 //   --out=DIR          where to write results (default benchmarks/results)
 //   --viewers=N,M      the viewer counts of the ws section (default 1000,5000; quick: 100)
 //   --no-build         skip `npm run build:main` (by default the suite measures the current sources)
@@ -60,7 +60,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report]\n';
 }
 
 export function config(quick) {
@@ -265,6 +265,18 @@ async function main() {
     } catch (e) {
       result.targets.porthole = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
       log(`porthole: ${e?.message ?? e}`);
+    }
+  }
+
+  // The first screen of a share link in Chromium (benchmarks/first-screen.measure.ts writes
+  // first-screen.json/.md into benchmarks/results); not in a quick pass.
+  if (want('porthole') && !args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
+    log('first screen in Chromium (vitest --config benchmarks/vitest.measure.config.ts)');
+    try {
+      execFileSync('npx', ['vitest', 'run', '--config', path.join(HERE, 'vitest.measure.config.ts')], { cwd: ROOT, stdio: 'inherit' });
+      result.notes.push('first screen: see first-screen.md');
+    } catch (e) {
+      result.notes.push(`first screen: failed (${e?.message ?? e})`);
     }
   }
 

@@ -44,6 +44,8 @@ export const ERROR_CODES = {
   disk_full: { status: 507, message: 'No space left on the disk' },
   // 500
   internal: { status: 500, message: 'Internal server error' },
+  // 503
+  server_stopping: { status: 503, message: 'The server is stopping' },
 } as const satisfies Record<string, { status: number; message: string; close?: number }>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -85,12 +85,15 @@ export class SessionManager {
 
   /** Throws PortholeError cwd_not_found / command_not_found (400) before anything is spawned. */
   async create(body: CreateSessionBody): Promise<Session> {
-    if (this.closed) throw new PortholeError('internal', 'The server is stopping');
+    if (this.closed) throw new PortholeError('server_stopping');
     const command = body.command && body.command.length > 0 ? [...body.command] : [...this.defaultCommand];
     const cwd = await resolveCwd(body.cwd);
     const env = childEnv(process.env, body.env);
     const file = await resolveCommand(command[0], env, cwd);
     await fs.promises.mkdir(this.recordingsDir, { recursive: true, mode: 0o700 });
+    // closeAll() may have run during the awaits above: it ends only the sessions it saw, and
+    // has stopped the screen worker. Spawning now would leave a PTY nobody ends.
+    if (this.closed) throw new PortholeError('server_stopping');
     const id = newId();
     const session = new PtySession(
       { id, name: body.name ?? deriveName(command), command, file, cwd, env, cols: body.cols ?? 80, rows: body.rows ?? 24 },

@@ -35,11 +35,14 @@ export class ScreenHost {
   private readonly clients = new Map<number, ScreenClient>();
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
+  private disposed = false;
 
   constructor(private readonly logger: Logger) {}
 
   /** Registers a screen and returns its id; throws if the worker cannot start. */
   open(client: ScreenClient, cols: number, rows: number, scrollback: number): number {
+    // After dispose() no worker may start again: it would outlive the server.
+    if (this.disposed) throw new Error('ScreenHost: disposed');
     this.stopIdleTimer();
     const w = this.ensureWorker();
     const s = this.nextId++;
@@ -73,6 +76,7 @@ export class ScreenHost {
 
   /** Stops the worker; screens still open are told they lost it. Idempotent. */
   async dispose(): Promise<void> {
+    this.disposed = true;
     this.stopIdleTimer();
     const w = this.worker;
     this.lose();

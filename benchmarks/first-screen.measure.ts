@@ -1,3 +1,5 @@
+// A benchmark, not a test: `npm run bench` runs it (benchmarks/vitest.measure.config.ts), and
+// `npm test` never does, so an ordinary test run leaves benchmarks/results alone.
 // Time from opening a share link to the first screen rendered, on loopback in headless
 // Chromium: performance.now() (ms since navigation start) when the first redraw has been parsed
 // by xterm.js and a frame painted (renderer/src/viewer.ts sets portholeProbe.firstScreenMs).
@@ -21,7 +23,7 @@ import {
   ROOT,
   snapshot,
   termText,
-} from './harness.js';
+} from '../tests/e2e/harness.js';
 
 const TARGET_MS = 300;
 const WARMUP = 2;
@@ -89,7 +91,7 @@ describe.skipIf(!chromiumAvailable())('first screen (e2e measurement)', () => {
     const result = {
       name: 'first-screen',
       description:
-        'ms from navigation start (performance.timeOrigin) to the first redraw parsed by xterm.js and painted, opening a view link on loopback in headless Chromium (tests/e2e/first-screen.test.ts)',
+        'ms from navigation start (performance.timeOrigin) to the first redraw parsed by xterm.js and painted, opening a view link on loopback in headless Chromium (benchmarks/first-screen.measure.ts)',
       targetMs: TARGET_MS,
       screen: '100x30 session, 40 lines of output',
       cold: { ...summary(cold), samplesMs: cold },
@@ -119,7 +121,7 @@ function markdown(r: {
   return [
     '# First screen of a share link',
     '',
-    'Written by `npx vitest run tests/e2e/first-screen.test.ts`: milliseconds from navigation start to the',
+    'Written by `npm run bench` (benchmarks/first-screen.measure.ts): milliseconds from navigation start to the',
     'first redraw parsed by xterm.js and painted, opening a view link on loopback in headless Chromium',
     `(${r.screen}). Target: ≤ ${r.targetMs} ms.`,
     '',
