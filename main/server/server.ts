@@ -8,7 +8,7 @@ import { createServer as createHttpServer, type IncomingMessage, type Server as 
 import { createServer as createHttpsServer } from 'node:https';
 import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PortholeError, UsageError, type ErrorCode } from '../../common/errors.js';
+import { PortholeError, UsageError, errorBody, type ErrorCode } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
@@ -104,6 +104,18 @@ const SHARE_END_CLOSE_REASON: Record<ShareEndReason, ErrorCode> = {
   expired: 'token_expired',
   session_removed: 'session_not_found',
 };
+
+/** The raw answer to a request the HTTP parser refused: 431 for oversized headers, else 400. */
+function clientErrorResponse(code: string | undefined): string {
+  const tooLarge = code === 'HPE_HEADER_OVERFLOW';
+  const body = JSON.stringify(
+    errorBody(new PortholeError('validation_failed', tooLarge ? 'The request headers are too large' : 'The request could not be parsed as HTTP')),
+  );
+  return (
+    `HTTP/1.1 ${tooLarge ? '431 Request Header Fields Too Large' : '400 Bad Request'}\r\nConnection: close\r\n` +
+    `Content-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`
+  );
+}
 
 export class Server {
   readonly sessions: SessionManager;
@@ -277,8 +289,10 @@ export class Server {
       ? createHttpsServer({ cert: this.tlsMaterial.cert, key: this.tlsMaterial.key }, this.handler)
       : createHttpServer(this.handler);
     server.on('upgrade', (req, socket, head) => this.gateway.handleUpgrade(req, socket, head));
-    server.on('clientError', (_err, socket) => {
-      if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    server.on('clientError', (err: NodeJS.ErrnoException, socket) => {
+      // A request Node's parser refuses (bad bytes in the request line or a header, a bad
+      // length, headers too large) gets the error shape too, never a bare status line.
+      if (socket.writable) socket.end(clientErrorResponse(err.code));
       socket.destroy();
     });
     // Shorter than the default so idle keep-alive sockets do not hold shutdown up.
