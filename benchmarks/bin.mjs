@@ -9,7 +9,7 @@
 //   node benchmarks/bin.mjs [--runs N] [--out DIR]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { loadavg, tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import { descendants, machineInfo, rssKb } from './lib/proc.mjs';
@@ -101,6 +101,7 @@ function npmFootprintMB(work) {
 
 async function main() {
   mkdirSync(OUT, { recursive: true });
+  const loadBefore = loadavg()[0];
   const work = mkdtempSync(path.join(tmpdir(), 'porthole-binbench-build-'));
   const targets = [];
   let rows = [];
@@ -122,7 +123,8 @@ async function main() {
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
-  const result = { when: new Date().toISOString(), machine: machineInfo(), runs: RUNS, idleMs: IDLE_MS, rows };
+  const load = { before: Math.round(loadBefore * 10) / 10, after: Math.round(loadavg()[0] * 10) / 10 };
+  const result = { when: new Date().toISOString(), machine: machineInfo(), load, runs: RUNS, idleMs: IDLE_MS, rows };
   writeFileSync(path.join(OUT, 'bin.json'), JSON.stringify(result, null, 2) + '\n');
   const fmt = (s) => `${s.median} (${s.min}–${s.max})`;
   const md = [
@@ -141,6 +143,8 @@ async function main() {
     ...rows.map((r) => `| ${r.label} | ${r.sizeMB} | ${fmt(r.startMs)} | ${fmt(r.idleRssMb)} | ${fmt(r.idleTreeRssMb)} |`),
     '',
     `Machine: ${result.machine.cpuModel}, ${result.machine.cores} cores, ${result.machine.platform}; Node ${process.version}; Bun from the bun devDependency.`,
+    `Load average (1 min) before and after the run: ${load.before}, ${load.after} (the machine is shared: absolute times are`,
+    'inflated by the load; compare rows of the same run).',
     '',
   ].join('\n');
   writeFileSync(path.join(OUT, 'bin.md'), md);

@@ -18,3 +18,24 @@ export function bunPath(): string {
 export function runtimeExecutable(runtime: TestRuntime): string {
   return runtime === 'bun' ? bunPath() : process.execPath;
 }
+
+/** What the CLI suites run `porthole` under: node or bun running bin/porthole.js, or the single
+ *  binary (copied alone into a temp dir by the global setup). */
+export type CliRuntime = TestRuntime | 'binary';
+
+/** PORTHOLE_TEST_RUNTIME=node|bun|binary picks it (default node); `npm run test:binary` sets binary. */
+export function cliRuntime(): CliRuntime {
+  const r = process.env.PORTHOLE_TEST_RUNTIME ?? 'node';
+  if (r !== 'node' && r !== 'bun' && r !== 'binary') throw new Error(`PORTHOLE_TEST_RUNTIME=${r}: expected node, bun or binary`);
+  return r;
+}
+
+/** The command that runs `porthole ARGS` under the chosen runtime: `spawn(c.file, c.args)`. */
+export function portholeCommand(args: string[], runtime: CliRuntime = cliRuntime()): { file: string; args: string[] } {
+  if (runtime === 'binary') {
+    const exe = process.env.PORTHOLE_TEST_BINARY;
+    if (!exe) throw new Error('PORTHOLE_TEST_RUNTIME=binary needs the global setup to build the binary (PORTHOLE_TEST_BINARY unset)');
+    return { file: exe, args };
+  }
+  return { file: runtimeExecutable(runtime), args: [resolve(ROOT, 'bin/porthole.js'), ...args] };
+}

@@ -12,6 +12,7 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 import { until } from '../helpers/server.js';
+import { portholeCommand } from '../helpers/runtimes.js';
 
 const dirs: string[] = [];
 const children: ChildProcess[] = [];
@@ -34,11 +35,13 @@ function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
 }
 
 function porthole(args: string[], env: NodeJS.ProcessEnv) {
-  return spawnSync(process.execPath, ['bin/porthole.js', ...args], { cwd: ROOT, env, encoding: 'utf8', timeout: 15_000 });
+  const cmd = portholeCommand(args);
+  return spawnSync(cmd.file, cmd.args, { cwd: ROOT, env, encoding: 'utf8', timeout: 15_000 });
 }
 
 async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
-  const child = spawn(process.execPath, ['bin/porthole.js', 'serve'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const cmd = portholeCommand(['serve']);
+  const child = spawn(cmd.file, cmd.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -177,7 +180,8 @@ describe('serve says who can open its links', () => {
   it('on 0.0.0.0: the listening line and the owner link name a reachable address, never 0.0.0.0', async () => {
     const { reachableAddresses } = await import('../../main/server/net/links.js');
     const lan = reachableAddresses('ipv4')[0];
-    const child = spawn(process.execPath, ['bin/porthole.js', 'serve', '--host', '0.0.0.0', '--port', '0'], {
+    const cmd = portholeCommand(['serve', '--host', '0.0.0.0', '--port', '0']);
+    const child = spawn(cmd.file, cmd.args, {
       cwd: ROOT,
       env: cleanEnv({ PORTHOLE_DATA_DIR: tmp(), PORTHOLE_LOG_LEVEL: 'warn' }),
       stdio: ['ignore', 'pipe', 'pipe'],

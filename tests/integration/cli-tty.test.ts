@@ -8,10 +8,10 @@ import { join } from 'node:path';
 import * as pty from '@lydell/node-pty';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Session } from '../../common/protocol.js';
-import { buildMain, ROOT } from '../helpers/build-main.js';
+import { buildMain } from '../helpers/build-main.js';
 import { processAlive, sleep, startServer, type TestServer } from '../helpers/server.js';
+import { portholeCommand } from '../helpers/runtimes.js';
 
-const BIN = join(ROOT, 'bin/porthole.js');
 
 beforeAll(() => {
   buildMain();
@@ -54,7 +54,8 @@ const q = (s: string) => `'${s.replace(/'/g, `'\\''`)}'`;
 /** `porthole SUBCOMMAND --url .. --data-dir .. REST`: the flags go before `--`, never into CMD. */
 const cli = (ts: TestServer, args: string) => {
   const [sub, ...rest] = args.split(' ');
-  return `${q(process.execPath)} ${q(BIN)} ${sub} --url ${ts.url} --data-dir ${q(ts.dataDir)} ${rest.join(' ')}`;
+  const cmd = portholeCommand([sub!]);
+  return `${[cmd.file, ...cmd.args].map(q).join(' ')} --url ${ts.url} --data-dir ${q(ts.dataDir)} ${rest.join(' ')}`;
 };
 
 async function closedPort(): Promise<number> {
@@ -130,7 +131,8 @@ describe('porthole client commands as subprocesses', () => {
   // Asynchronous: the test server runs in this process, so a blocking spawnSync would starve it.
   const runCli = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     new Promise<{ status: number | null; stdout: string; stderr: string }>((resolve) => {
-      const child = spawn(process.execPath, [BIN, ...args], {
+      const cmd = portholeCommand(args);
+      const child = spawn(cmd.file, cmd.args, {
         env: { PATH: process.env.PATH, HOME: tmpdir(), XDG_CONFIG_HOME: join(tmpdir(), 'porthole-none'), ...env },
         stdio: ['ignore', 'pipe', 'pipe'],
         timeout: 15_000,

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { buildMain, ROOT } from '../helpers/build-main.js';
+import { portholeCommand } from '../helpers/runtimes.js';
 import { until } from '../helpers/server.js';
 
 const dirs: string[] = [];
@@ -38,7 +39,8 @@ interface Running {
 
 /** Starts serve and resolves once `want` stdout lines have arrived. */
 async function startServe(args: string[], want: number, env: NodeJS.ProcessEnv = {}): Promise<Running> {
-  const child = spawn(process.execPath, ['bin/porthole.js', 'serve', ...args], {
+  const cmd = portholeCommand(['serve', ...args]);
+  const child = spawn(cmd.file, cmd.args, {
     cwd: ROOT,
     env: { ...baseEnv(), PORTHOLE_LOG_LEVEL: 'warn', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -67,7 +69,8 @@ async function startServe(args: string[], want: number, env: NodeJS.ProcessEnv =
 }
 
 function serveSync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  return spawnSync(process.execPath, ['bin/porthole.js', 'serve', ...args], { cwd: ROOT, env: { ...baseEnv(), ...env }, encoding: 'utf8', timeout: 15_000 });
+  const cmd = portholeCommand(['serve', ...args]);
+  return spawnSync(cmd.file, cmd.args, { cwd: ROOT, env: { ...baseEnv(), ...env }, encoding: 'utf8', timeout: 15_000 });
 }
 
 describe('porthole serve', () => {

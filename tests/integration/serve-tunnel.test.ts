@@ -14,6 +14,13 @@ import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 import { processAlive, until } from '../helpers/server.js';
+import { portholeCommand } from '../helpers/runtimes.js';
+
+/** spawn(...cliArgv(args)): `porthole ARGS` under the runtime the suite runs (helpers/runtimes.ts). */
+const cliArgv = (args: string[]): [string, string[]] => {
+  const c = portholeCommand(args);
+  return [c.file, c.args];
+};
 
 const STANDINS = join(ROOT, 'tests', 'fixtures', 'tunnels');
 const dirs: string[] = [];
@@ -45,7 +52,7 @@ interface Started {
 }
 
 async function serve(args: string[], e: NodeJS.ProcessEnv, want = 3): Promise<Started> {
-  const child = spawn(process.execPath, ['bin/porthole.js', 'serve', '--port', '0', '--data-dir', tmp(), ...args], { cwd: ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(...cliArgv(['serve', '--port', '0', '--data-dir', tmp(), ...args]), { cwd: ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
@@ -135,7 +142,7 @@ describe('serve --tunnel', () => {
   });
 
   it('a missing program: exit 2, one line saying to install it', () => {
-    const r = spawnSync(process.execPath, ['bin/porthole.js', 'serve', '--port', '0', '--data-dir', tmp(), '--tunnel', 'cloudflared'], {
+    const r = spawnSync(...cliArgv(['serve', '--port', '0', '--data-dir', tmp(), '--tunnel', 'cloudflared']), {
       cwd: ROOT,
       env: env({}, false),
       encoding: 'utf8',
@@ -150,7 +157,7 @@ describe('serve --tunnel', () => {
     ['cloudflared', /failed to request quick Tunnel/],
     ['tailscale', /error: funnel not available/],
   ])('a failing %s: exit 2, one line with its reason, no orphan', (kind, reason) => {
-    const r = spawnSync(process.execPath, ['bin/porthole.js', 'serve', '--port', '0', '--data-dir', tmp(), '--tunnel', kind], {
+    const r = spawnSync(...cliArgv(['serve', '--port', '0', '--data-dir', tmp(), '--tunnel', kind]), {
       cwd: ROOT,
       env: env({ STANDIN_MODE: 'fail' }),
       encoding: 'utf8',
@@ -163,7 +170,7 @@ describe('serve --tunnel', () => {
   });
 
   it('flag mistakes: an unknown tunnel, or with --public-url', () => {
-    const run = (args: string[]) => spawnSync(process.execPath, ['bin/porthole.js', 'serve', '--data-dir', tmp(), ...args], { cwd: ROOT, env: env({}), encoding: 'utf8' });
+    const run = (args: string[]) => spawnSync(...cliArgv(['serve', '--data-dir', tmp(), ...args]), { cwd: ROOT, env: env({}), encoding: 'utf8' });
     const bad = run(['--tunnel', 'ngrok']);
     expect(bad.status).toBe(2);
     expect(bad.stderr).toBe('porthole: --tunnel "ngrok": expected cloudflared or tailscale\n');
