@@ -21,7 +21,7 @@ import {
   type WebContents,
 } from 'electron';
 import { execFile } from 'node:child_process';
-import type { ServerEvent, Session } from '../../common/protocol.js';
+import type { ServerEvent, Session, Viewer } from '../../common/protocol.js';
 import { loginPathProbe, mergePath, parseLoginPath } from '../server/platform/login-env.js';
 import { processDefaultShell } from '../server/platform/shell.js';
 import { childEnv } from '../server/sessions/launch.js';
@@ -29,13 +29,13 @@ import { createLogger } from '../server/log.js';
 import { Server } from '../server/server.js';
 import { loadRuntime } from '../server/runtime.js';
 import { checkInvoke, dispatch, IPC, type IpcHandlers } from './ipc-contract.js';
-import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent } from './join-notify.js';
+import { grantOfAction, initialJoinState, onJoinEvent, resolvedRequest, type JoinNotification, type JoinState } from './join-notify.js';
 import { APP_ID, desktopPaths } from './paths.js';
 import { choosePort, DEFAULT_DESKTOP_PORT, portInUseDialog, portOutcome, startFailedDialog } from './port-choice.js';
 import { isPortFree } from './port-probe.js';
 import { quitConfirmed, quitDecision, quitDialog, SHUTDOWN_DEADLINE_MS, SHUTDOWN_SIGNALS, windowCloseAction, type QuitState } from './quit-policy.js';
 import { wireSystemEnd } from './system-end.js';
-import { applySessionEvent, sameTemplate, trayTemplate, trayTooltip, type TrayAction, type TrayItem } from './tray-menu.js';
+import { applySessionEvent, applyViewerEvent, sameTemplate, trayTemplate, trayTooltip, type TrayAction, type TrayItem } from './tray-menu.js';
 import { appPageUrl, navigationDecision, permissionDecision, sessionPageUrl, windowOpenDecision, windowOptions } from './window-policy.js';
 
 const log = createLogger({ base: { component: 'desktop' } });
@@ -53,6 +53,9 @@ const state = {
   sessions: [] as Session[],
   join: initialJoinState() as JoinState,
   notifications: new Set<Notification>(),
+  /** Open control-request notifications by request id, withdrawn when the request resolves. */
+  requestNotes: new Map<string, Notification>(),
+  viewers: new Map<string, readonly Viewer[]>() as ReadonlyMap<string, readonly Viewer[]>,
   quitting: false,
   asking: false,
   shuttingDown: false,
@@ -150,13 +153,35 @@ function registerIpc(server: Server): void {
 
 // ---------- notifications ----------
 
-function notify(title: string, body: string, sessionId?: string): void {
+function notify(title: string, body: string, sessionId?: string, request?: JoinNotification['request']): void {
   if (!Notification.isSupported()) return;
-  const n = new Notification({ title, body });
+  // Allow / Deny buttons where the platform shows them (macOS, Windows); elsewhere a click
+  // opens the session, where the panel's toast offers the same two buttons.
+  const n = new Notification(request ? { title, body, actions: request.actions.map((text) => ({ type: 'button' as const, text })) } : { title, body });
   state.notifications.add(n); // keep a reference, or a click may arrive after GC
   n.on('click', () => showWindow(sessionId ? sessionPageUrl(state.appUrl, sessionId) : undefined));
-  n.on('close', () => state.notifications.delete(n));
+  n.on('close', () => {
+    state.notifications.delete(n);
+    if (request) state.requestNotes.delete(request.requestId);
+  });
+  if (request && sessionId) {
+    state.requestNotes.set(request.requestId, n);
+    n.on('action', (_event, index) => {
+      const grant = grantOfAction(index);
+      if (grant !== null) answerControl(sessionId, request.requestId, grant);
+    });
+  }
   n.show();
+}
+
+/** The owner's answer from a notification or the tray; a lapsed request is no error. */
+function answerControl(sessionId: string, requestId: string, grant: boolean | 'take-back'): void {
+  try {
+    if (grant === 'take-back') state.server?.control.takeBack(sessionId, requestId);
+    else state.server?.control.answer(sessionId, requestId, grant);
+  } catch (err) {
+    log.info('control answer not applied', { error: message(err) });
+  }
 }
 
 // ---------- tray ----------
@@ -176,7 +201,7 @@ function toMenu(items: readonly TrayItem[]): MenuItemConstructorOptions[] {
 function refreshTray(): void {
   state.trayTimer = null;
   if (!state.tray || state.tray.isDestroyed()) return;
-  const items = trayTemplate(state.sessions);
+  const items = trayTemplate(state.sessions, { viewers: state.viewers });
   state.tray.setToolTip(trayTooltip(state.sessions));
   if (sameTemplate(items, state.trayItems)) return;
   state.trayItems = items;
@@ -212,6 +237,10 @@ async function runTrayAction(action: TrayAction): Promise<void> {
         clipboard.writeText(url);
         return notify('Porthole', `${action.mode === 'control' ? 'Control' : 'View'} link copied to the clipboard.`);
       }
+      case 'answer-control':
+        return answerControl(action.sessionId, action.requestId, action.grant);
+      case 'take-back':
+        return answerControl(action.sessionId, action.requestId, 'take-back');
       case 'end-session':
       case 'remove-session':
         return await server.sessions.remove(action.sessionId);
@@ -229,14 +258,15 @@ async function runTrayAction(action: TrayAction): Promise<void> {
   }
 }
 
-function onServerEvent(e: ServerEvent | ViewerJoinedEvent): void {
-  if (e.type !== 'viewer.joined') {
-    state.sessions = applySessionEvent(state.sessions, e);
-    scheduleTrayRefresh();
-  }
-  const r = onJoinEvent(state.join, e, Date.now());
+function onServerEvent(e: ServerEvent): void {
+  state.sessions = applySessionEvent(state.sessions, e);
+  state.viewers = applyViewerEvent(state.viewers, e);
+  scheduleTrayRefresh();
+  const r = onJoinEvent(state.join, e);
   state.join = r.state;
-  if (r.notify) notify(r.notify.title, r.notify.body, r.notify.sessionId);
+  if (r.notify) notify(r.notify.title, r.notify.body, r.notify.sessionId, r.notify.request);
+  const resolved = resolvedRequest(e);
+  if (resolved) state.requestNotes.get(resolved)?.close();
 }
 
 // ---------- start and quit ----------

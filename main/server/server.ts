@@ -132,7 +132,8 @@ export class Server {
   private readonly bcryptPool: BcryptPool;
   private readonly gateway: WsGateway;
   readonly presence: Presence;
-  private readonly control: ControlRequests;
+  /** Control requests; the desktop app answers them from its notifications and tray. */
+  readonly control: ControlRequests;
   private readonly sse: SseHub;
   private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly tlsMaterial: { cert: Buffer; key: Buffer } | undefined;

@@ -35,6 +35,8 @@ export const recorded = {
   clipboard: [] as string[],
   external: [] as string[],
   notifications: [] as Array<{ title: string; body: string }>,
+  /** The shown Notification objects, so a test can press their buttons ('action'). */
+  shownNotifications: [] as FakeNotification[],
   handlers: new Map<string, Listener>(),
   permissionRequest: null as null | Listener,
   permissionCheck: null as null | Listener,
@@ -159,11 +161,17 @@ export class FakeNotification extends EventEmitter {
   static isSupported(): boolean {
     return true;
   }
-  constructor(readonly opts: { title: string; body: string }) {
+  closed = false;
+  constructor(readonly opts: { title: string; body: string; actions?: Array<{ type: string; text: string }> }) {
     super();
   }
   show(): void {
     recorded.notifications.push(this.opts);
+    recorded.shownNotifications.push(this);
+  }
+  close(): void {
+    this.closed = true;
+    this.emit('close');
   }
 }
 

@@ -6,6 +6,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import WebSocket from 'ws';
 import { SHUTDOWN_SIGNALS } from '../../main/electron/quit-policy.js';
 import { answers, app, FakeWebContents, fireReady, holdPort, pidAlive, recorded, trayItem, until } from './electron-fake.js';
 
@@ -132,6 +133,42 @@ describe('desktop main process (glue, stand-in Electron, real server)', () => {
     const [, token] = url.split('#');
     const me = await fetch(`${appUrl}/api/auth/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(((await me.json()) as { role: string; mode: string }).mode).toBe('view');
+  });
+
+  it('notifies a control-link join and a control request (Allow on the notification grants it); the tray lists who watches', async () => {
+    const { token } = (await invoke('porthole:get-owner-token', `${appUrl}/`)) as { token: string };
+    const auth = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+    const listed = (await (await fetch(`${appUrl}/api/sessions`, { headers: { authorization: auth.authorization } })).json()) as unknown;
+    const [session] = listed as Array<{ id: string }>;
+    expect(session, JSON.stringify(listed)).toBeDefined();
+    const link = async (mode: string, label: string) =>
+      (await (await fetch(`${appUrl}/api/sessions/${session!.id}/shares`, { method: 'POST', headers: auth, body: JSON.stringify({ mode, label }) })).json()) as { token: string };
+    const open = async (t: string) => {
+      const ws = new WebSocket(`${appUrl.replace('http', 'ws')}/api/sessions/${session!.id}/ws`);
+      const texts: Array<{ type: string; mode?: string }> = [];
+      ws.on('message', (data, isBinary) => {
+        if (!isBinary) texts.push(JSON.parse(String(data)) as { type: string });
+      });
+      await new Promise((r) => ws.once('open', r));
+      ws.send(JSON.stringify({ type: 'auth', token: t }));
+      await until('ready', () => texts.some((m) => m.type === 'ready'));
+      return { ws, texts };
+    };
+    const ctl = await open((await link('control', 'Carol')).token);
+    await until('the join notification', () => recorded.notifications.find((n) => /^Someone \(Carol\) joined “.+” with a control link\.$/.test(n.body)));
+    const viewer = await open((await link('view', 'Vic')).token);
+    viewer.ws.send('{"type":"request_control"}');
+    const note = await until('the request notification', () => recorded.shownNotifications.find((n) => n.opts.title === 'Porthole: control requested'));
+    expect(note.opts.body).toContain('Vic');
+    expect(note.opts.actions?.map((a) => a.text)).toEqual(['Allow', 'Deny']);
+    await until('the tray to list the request', () => trayItem([/^● /, /Allow Vic to type/]));
+    note.emit('action', {}, 0);
+    await until('control granted', () => viewer.texts.some((m) => m.type === 'mode' && m.mode === 'control'));
+    await until('the notification withdrawn', () => note.closed);
+    await until('the tray to offer take back', () => trayItem([/^● /, /Take control back from Vic/]));
+    expect(trayItem([/^● /, 'Watching now'])).toBeDefined();
+    ctl.ws.close();
+    viewer.ws.close();
   });
 
   it('quit asks while a session runs; Cancel keeps everything, Quit shuts the server down', async () => {

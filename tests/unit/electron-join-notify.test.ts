@@ -1,8 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { ServerEvent, Session, Share } from '../../common/protocol.js';
-import { initialJoinState, onJoinEvent, type JoinState, type ViewerJoinedEvent } from '../../main/electron/join-notify.js';
-
-const NOW = Date.parse('2026-01-01T12:00:00.000Z');
+import type { ServerEvent, Session, Viewer } from '../../common/protocol.js';
+import { grantOfAction, initialJoinState, onJoinEvent, resolvedRequest, type JoinState } from '../../main/electron/join-notify.js';
 
 function session(over: Partial<Session> = {}): Session {
   return {
@@ -10,84 +8,66 @@ function session(over: Partial<Session> = {}): Session {
     cols: 80, rows: 24, createdAt: '2026-01-01T00:00:00.000Z', lastOutputAt: null, viewers: 0, ...over,
   };
 }
-function share(over: Partial<Share> = {}): Share {
-  return { id: 'sh1', sessionId: 's1', mode: 'control', label: null, expiresAt: '2026-01-02T00:00:00.000Z', createdAt: '2026-01-01T00:00:00.000Z', maxViewers: null, ...over };
+function viewer(over: Partial<Viewer> = {}): Viewer {
+  return { id: 'v1', kind: 'share', shareId: 'sh1', label: null, mode: 'control', connectedAt: '2026-01-01T00:00:00.000Z', lastInputAt: null, requestId: null, ...over };
 }
 
-function run(state: JoinState, events: Array<ServerEvent | ViewerJoinedEvent>, now = NOW) {
+function run(state: JoinState, events: ServerEvent[]) {
   const notes = [];
   for (const e of events) {
-    const r = onJoinEvent(state, e, now);
+    const r = onJoinEvent(state, e);
     state = r.state;
     if (r.notify) notes.push(r.notify);
   }
   return { state, notes };
 }
 
-describe('join notifications (heuristic from contract events)', () => {
-  it('notifies when viewers go up on a session with a live control share', () => {
+describe('join notifications (exact viewer.joined)', () => {
+  it('notifies for control-link joins only, with the link label', () => {
     const { notes } = run(initialJoinState([session()]), [
-      { type: 'share.created', share: share() },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
-    ]);
-    expect(notes).toEqual([{ title: 'Porthole: someone can type', body: 'Someone joined “build box” with a control link.', sessionId: 's1' }]);
-  });
-
-  it('stays quiet with only view shares, after revocation, after expiry, or when viewers go down', () => {
-    expect(run(initialJoinState([session()]), [
-      { type: 'share.created', share: share({ mode: 'view' }) },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
-    ]).notes).toEqual([]);
-    expect(run(initialJoinState([session()]), [
-      { type: 'share.created', share: share() },
-      { type: 'share.revoked', share: share() },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
-    ]).notes).toEqual([]);
-    expect(run(initialJoinState([session()]), [
-      { type: 'share.created', share: share({ expiresAt: '2026-01-01T11:00:00.000Z' }) },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
-    ]).notes).toEqual([]);
-    expect(run(initialJoinState([session({ viewers: 2 })]), [
-      { type: 'share.created', share: share() },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
-    ]).notes).toEqual([]);
-  });
-
-  it('does not notify for another session, nor for an output-only update', () => {
-    const { notes } = run(initialJoinState([session(), session({ id: 's2' })]), [
-      { type: 'share.created', share: share() },
-      { type: 'session.updated', session: session({ id: 's2', viewers: 1 }) },
-      { type: 'session.updated', session: session({ lastOutputAt: '2026-01-01T12:00:00.000Z' }) },
-    ]);
-    expect(notes).toEqual([]);
-  });
-
-  it('forgets a removed session and its shares', () => {
-    const { state } = run(initialJoinState([session()]), [
-      { type: 'share.created', share: share() },
-      { type: 'session.removed', sessionId: 's1' },
-    ]);
-    expect(state.controlShares.size).toBe(0);
-    expect(state.viewers.has('s1')).toBe(false);
-  });
-});
-
-describe('join notifications (exact viewer.joined event)', () => {
-  it('notifies for control joins only, with the share label', () => {
-    const { notes } = run(initialJoinState([session()]), [
-      { type: 'viewer.joined', sessionId: 's1', mode: 'view' },
-      { type: 'viewer.joined', sessionId: 's1', mode: 'owner' },
-      { type: 'viewer.joined', sessionId: 's1', mode: 'control', shareId: 'sh1', label: 'Alice' },
+      { type: 'viewer.joined', sessionId: 's1', viewer: viewer({ mode: 'view' }) },
+      { type: 'viewer.joined', sessionId: 's1', viewer: viewer({ kind: 'owner', shareId: null, mode: 'owner' }) },
+      { type: 'viewer.joined', sessionId: 's1', viewer: viewer({ label: 'Alice' }) },
     ]);
     expect(notes).toEqual([{ title: 'Porthole: someone can type', body: 'Someone (Alice) joined “build box” with a control link.', sessionId: 's1' }]);
   });
 
-  it('once the exact event is seen, the heuristic is off (no double notification)', () => {
+  it('never guesses from viewer counts (a count going up is no notice)', () => {
     const { notes } = run(initialJoinState([session()]), [
-      { type: 'share.created', share: share() },
-      { type: 'viewer.joined', sessionId: 's1', mode: 'control' },
-      { type: 'session.updated', session: session({ viewers: 1 }) },
+      { type: 'share.created', share: { id: 'sh1', sessionId: 's1', mode: 'control', label: null, expiresAt: '2099-01-01T00:00:00.000Z', createdAt: 'x', maxViewers: null } },
+      { type: 'session.updated', session: session({ viewers: 3 }) },
+      { type: 'viewer.updated', sessionId: 's1', viewer: viewer() },
     ]);
-    expect(notes).toHaveLength(1);
+    expect(notes).toEqual([]);
+  });
+
+  it('follows renames and forgets removed sessions', () => {
+    const { state, notes } = run(initialJoinState([session()]), [
+      { type: 'session.updated', session: session({ name: 'renamed' }) },
+      { type: 'viewer.joined', sessionId: 's1', viewer: viewer() },
+      { type: 'session.removed', sessionId: 's1' },
+    ]);
+    expect(notes[0].body).toContain('“renamed”');
+    expect(state.names.has('s1')).toBe(false);
+  });
+});
+
+describe('control request notifications', () => {
+  it('offers Allow / Deny for a request and closes when it is resolved', () => {
+    const { notes } = run(initialJoinState([session()]), [
+      { type: 'control.requested', sessionId: 's1', requestId: 'r1', viewer: viewer({ mode: 'view', label: 'Bo' }) },
+    ]);
+    expect(notes).toEqual([{
+      title: 'Porthole: control requested',
+      body: 'Someone (Bo) watching “build box” asks to type.',
+      sessionId: 's1',
+      request: { requestId: 'r1', actions: ['Allow', 'Deny'] },
+      closeOn: 'r1',
+    }]);
+    expect(grantOfAction(0)).toBe(true);
+    expect(grantOfAction(1)).toBe(false);
+    expect(grantOfAction(2)).toBeNull();
+    expect(resolvedRequest({ type: 'control.resolved', sessionId: 's1', requestId: 'r1', outcome: 'lapsed' })).toBe('r1');
+    expect(resolvedRequest({ type: 'session.removed', sessionId: 's1' })).toBeNull();
   });
 });

@@ -120,3 +120,38 @@ describe('sameTemplate', () => {
     expect(sameTemplate(a, trayTemplate([session({ viewers: 1 })]))).toBe(false);
   });
 });
+
+describe('tray: watching now under each session', () => {
+  const now = Date.parse('2026-01-01T12:00:00.000Z');
+  const v = (over: Record<string, unknown> = {}) => ({
+    id: 'v1', kind: 'share' as const, shareId: 'sh', label: 'Alice', mode: 'view' as const,
+    connectedAt: '2026-01-01T11:55:00.000Z', lastInputAt: null, requestId: null, ...over,
+  });
+
+  it('lists each socket with its label, mode, since when and whether it typed', async () => {
+    const { watchingItems } = await import('../../main/electron/tray-menu.js');
+    const items = watchingItems('s1', [v(), v({ id: 'v2', kind: 'owner', shareId: null, label: null, mode: 'owner', lastInputAt: '2026-01-01T11:59:30.000Z' })], now);
+    expect(items.map((i) => i.label)).toEqual(['Watching now', '  Alice · view · since 5 min', '  You (owner) · owner · since 5 min · typing', undefined]);
+    expect(watchingItems('s1', [], now)).toEqual([]);
+  });
+
+  it('offers Allow / Deny for a pending request and Take back for a grant', async () => {
+    const { watchingItems } = await import('../../main/electron/tray-menu.js');
+    const asking = watchingItems('s1', [v({ requestId: 'r1' })], now).filter((i) => i.action);
+    expect(asking.map((i) => i.action)).toEqual([
+      { type: 'answer-control', sessionId: 's1', requestId: 'r1', grant: true },
+      { type: 'answer-control', sessionId: 's1', requestId: 'r1', grant: false },
+    ]);
+    const granted = watchingItems('s1', [v({ requestId: 'r1', mode: 'control' })], now).filter((i) => i.action);
+    expect(granted.map((i) => i.action)).toEqual([{ type: 'take-back', sessionId: 's1', requestId: 'r1' }]);
+  });
+
+  it('follows viewer events', async () => {
+    const { applyViewerEvent } = await import('../../main/electron/tray-menu.js');
+    let m = applyViewerEvent(new Map(), { type: 'viewer.joined', sessionId: 's1', viewer: v() });
+    m = applyViewerEvent(m, { type: 'viewer.updated', sessionId: 's1', viewer: v({ mode: 'control' }) });
+    expect(m.get('s1')?.[0].mode).toBe('control');
+    m = applyViewerEvent(m, { type: 'viewer.left', sessionId: 's1', viewer: v() });
+    expect(m.has('s1')).toBe(false);
+  });
+});
