@@ -9,6 +9,19 @@ export interface Modal {
   onClose(fn: () => void): void;
 }
 
+/** Where the keyboard goes when a dialog closes: the open terminal, when there is one. The
+ *  native <dialog> gives focus back to the button that opened it, so the next key (Space,
+ *  Enter) would press that button again instead of reaching the terminal. */
+let returnFocus: (() => void) | null = null;
+
+/** Sets the focus target for closed dialogs; the returned function clears it (if still ours). */
+export function setDialogReturnFocus(fn: () => void): () => void {
+  returnFocus = fn;
+  return () => {
+    if (returnFocus === fn) returnFocus = null;
+  };
+}
+
 export function openModal(title: string, className = ''): Modal {
   const heading = h('h2', { class: 'modal-title', id: `modal-${Math.random().toString(36).slice(2)}` }, title);
   const body = h('div', { class: 'modal-body' });
@@ -24,6 +37,8 @@ export function openModal(title: string, className = ''): Modal {
   dialog.addEventListener('close', () => {
     for (const fn of closers) fn();
     dialog.remove();
+    // Another dialog still open (a confirm over the share dialog) keeps the focus.
+    if (returnFocus && !document.querySelector('dialog[open]')) returnFocus();
   });
   // A click on the backdrop (the dialog element itself, outside its box) closes it.
   dialog.addEventListener('click', (ev) => {

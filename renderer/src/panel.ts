@@ -38,12 +38,20 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
   const logoutBtn = authRequired
     ? h('button', { type: 'button', class: 'btn ghost', onclick: () => void logout() }, 'Sign out')
     : null;
+  // A recording from disk (a downloaded .cast, or one from recordings/ in the data dir).
+  const castPicker = h('input', { type: 'file', accept: '.cast,application/x-asciicast', hidden: true, 'aria-label': 'Recording to replay' });
+  castPicker.addEventListener('change', () => {
+    const file = castPicker.files?.[0];
+    castPicker.value = '';
+    if (file) void import('./replay.js').then(({ openReplayFile }) => openReplayFile(file));
+  });
+  const replayFileBtn = h('button', { type: 'button', class: 'btn ghost', onclick: () => castPicker.click() }, 'Replay a file…');
   const content = h('div', { class: 'content' });
   const sidebar = h('nav', { class: 'sidebar', 'aria-label': 'Sessions' },
     h('div', { class: 'sidebar-head' }, h('h1', { class: 'brand' }, h('span', { class: 'brand-mark', 'aria-hidden': 'true' }), 'Porthole'), streamDot),
     newBtn,
     list,
-    h('div', { class: 'sidebar-foot' }, logoutBtn),
+    h('div', { class: 'sidebar-foot' }, replayFileBtn, castPicker, logoutBtn),
   );
   const panelEl = h('div', { class: 'panel' }, sidebar, content);
   root.append(panelEl);
@@ -160,7 +168,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
         },
         h('span', { class: 'si-top' },
           h('span', { class: 'si-name' }, s.name),
-          h('span', { class: 'pill', 'data-status': s.status }, s.status === 'running' ? 'running' : `exit ${s.exitCode ?? '?'}`)),
+          h('span', { class: 'pill', 'data-status': s.status, 'data-exit': s.exitCode === null ? undefined : String(s.exitCode) }, s.status === 'running' ? 'running' : `exit ${s.exitCode ?? '?'}`)),
         h('span', { class: 'si-cmd' }, joinArgv(s.command)),
         h('span', { class: 'si-meta' },
           h('span', { title: 'Open connections' }, `${s.viewers} connected`),

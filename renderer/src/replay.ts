@@ -51,6 +51,26 @@ export function openReplay(api: Api, session: ReplaySubject): void {
   })();
 }
 
+/** Replays a .cast file the user picked (nothing leaves the browser). */
+export function openReplayFile(file: File): void {
+  const m = openModal(`Replay “${file.name}”`, 'modal-replay');
+  const status = h('p', { class: 'muted', role: 'status' }, 'Reading the file…');
+  m.body.append(status);
+  let stop = (): void => undefined;
+  m.onClose(() => stop());
+  void (async () => {
+    let cast: Cast;
+    try {
+      cast = parseCast(await file.text());
+    } catch (err) {
+      status.textContent = `Cannot replay ${file.name}: ${(err as Error).message}`;
+      return;
+    }
+    status.remove();
+    stop = mountPlayer(m.body, cast);
+  })();
+}
+
 function mountPlayer(parent: HTMLElement, cast: Cast): () => void {
   const stage = new ScaledStage('replay-stage');
   const playBtn = h('button', { type: 'button', class: 'btn primary', 'aria-label': 'Pause' }, 'Pause');
@@ -79,7 +99,13 @@ function mountPlayer(parent: HTMLElement, cast: Cast): () => void {
     position = (performance.now() - startedAt) / 1000;
     let chunk = '';
     while (index < cast.events.length && cast.events[index][0] <= position && chunk.length < 256 * 1024) {
-      chunk += cast.events[index][1];
+      const ev = cast.events[index];
+      if (ev[1] === 'r') {
+        // The output before the resize is drawn at the old size first.
+        if (chunk) break;
+        kit.term.resize(ev[2].cols, ev[2].rows);
+        stage.layout();
+      } else chunk += ev[2];
       index++;
     }
     show();
@@ -125,6 +151,7 @@ function mountPlayer(parent: HTMLElement, cast: Cast): () => void {
 
   function restart(): void {
     kit.term.reset();
+    kit.term.resize(cast.width, cast.height);
     index = 0;
     position = 0;
     startedAt = performance.now();

@@ -3,6 +3,7 @@
 // over the socket). Reopening shows the server's redraw of the current screen, not a replay.
 import type { Session } from '../../common/protocol.js';
 import { registerProbe } from './debug.js';
+import { setDialogReturnFocus } from './dialog.js';
 import { h } from './dom.js';
 import { attachFilesDock } from './files-dock.js';
 import { FlowWriter } from './flow.js';
@@ -39,6 +40,10 @@ export function openSessionView(session: Session, token: () => string | null, ac
   const btn = (label: string, aria: string, onclick: () => void, cls = 'btn'): HTMLButtonElement =>
     h('button', { type: 'button', class: cls, 'aria-label': aria, title: aria, onclick }, label);
 
+  // An exited session has nothing to end or share: Remove (and Replay, Download) instead.
+  const shareBtn = btn('Share', 'Share this session', actions.onShare, 'btn primary');
+  const endBtn = btn('End', 'End this session', actions.onEnd, 'btn danger');
+  const removeBtn = btn('Remove', 'Remove this session and its recording', actions.onEnd, 'btn danger');
   const toolbar = h(
     'div',
     { class: 'sv-toolbar', role: 'toolbar', 'aria-label': 'Session actions' },
@@ -48,11 +53,12 @@ export function openSessionView(session: Session, token: () => string | null, ac
     h('span', { class: 'spacer' }),
     btn('Find', 'Find in terminal (Ctrl+Shift+F)', () => searchBar.open()),
     filesDock.button,
-    btn('Share', 'Share this session', actions.onShare, 'btn primary'),
+    shareBtn,
     btn('Replay', 'Replay the recording', actions.onReplay),
     btn('Download', 'Download the recording (asciicast)', actions.onDownload),
     btn('Rename', 'Rename this session', actions.onRename),
-    btn('End', 'End this session', actions.onEnd, 'btn danger'),
+    endBtn,
+    removeBtn,
   );
   const el = h('section', { class: 'session-view', 'aria-label': `Terminal: ${session.name}` }, toolbar, searchBar.el, banner, body);
 
@@ -168,6 +174,8 @@ export function openSessionView(session: Session, token: () => string | null, ac
     else socket.sendResize(cols, rows);
   }
   kit.term.textarea?.addEventListener('focus', claimSize);
+  // Every dialog (rename, share, replay, confirm) hands the keyboard back to the terminal.
+  const releaseFocus = setDialogReturnFocus(() => kit.term.focus());
 
   let fitTimer: ReturnType<typeof setTimeout> | undefined;
   const ro = new ResizeObserver(() => {
@@ -187,6 +195,12 @@ export function openSessionView(session: Session, token: () => string | null, ac
     el.setAttribute('aria-label', `Terminal: ${s.name}`);
     statusEl.textContent = s.status === 'running' ? 'running' : `exited${s.exitCode === null ? '' : ` · ${s.exitCode}`}`;
     statusEl.dataset.status = s.status;
+    if (s.exitCode === null) delete statusEl.dataset.exit;
+    else statusEl.dataset.exit = String(s.exitCode);
+    const exited = s.status === 'exited';
+    shareBtn.hidden = exited;
+    endBtn.hidden = exited;
+    removeBtn.hidden = !exited;
   }
   update(session);
   socket.connect();
@@ -198,6 +212,7 @@ export function openSessionView(session: Session, token: () => string | null, ac
     update,
     dispose() {
       disposed = true;
+      releaseFocus();
       filesDock.dispose();
       ro.disconnect();
       clearTimeout(fitTimer);

@@ -115,8 +115,20 @@ describe('parseCast', () => {
     const cast = parseCast(text);
     expect(cast.width).toBe(100);
     expect(cast.height).toBe(30);
-    expect(cast.events.map((e) => e[1])).toEqual(['a', 'b']);
+    expect(cast.events.map((e) => e[2])).toEqual(['a', 'b']);
     expect(cast.events[1][0]).toBeCloseTo(2.5, 5);
+  });
+  it('keeps resize events, in order with the output; a malformed size is skipped', () => {
+    const text = [
+      JSON.stringify({ version: 2, width: 80, height: 24 }),
+      JSON.stringify([0.1, 'o', 'wide']),
+      JSON.stringify([0.2, 'r', '132x40']),
+      JSON.stringify([0.3, 'r', 'huge']),
+      JSON.stringify([0.4, 'r', '5000x5000']),
+      JSON.stringify([0.5, 'o', 'after']),
+    ].join('\n');
+    const cast = parseCast(text);
+    expect(cast.events.map((e) => [e[1], e[2]])).toEqual([['o', 'wide'], ['r', { cols: 132, rows: 40 }], ['o', 'after']]);
   });
   it('rejects what is not asciicast v2', () => {
     expect(() => parseCast('{"version":1}')).toThrow();
