@@ -26,7 +26,7 @@ const RENDERER = join(ROOT, 'dist/renderer');
 /** The entry the bundler starts from: argv -> the CLI, with the binary's own runtime parts. */
 const BINARY_ENTRY = join(ROOT, 'main/cli/binary.ts');
 /** Files Bun bundles as their own entry points (workers are loaded by path at run time). */
-const EXTRA_ENTRIES = ['main/server/sessions/screen-worker.ts'].map((p) => join(ROOT, p)).filter((p) => existsSync(p));
+const EXTRA_ENTRIES = ['main/server/sessions/screen-worker.ts', 'main/server/auth/password-worker.ts'].map((p) => join(ROOT, p)).filter((p) => existsSync(p));
 /** Never in the binary (node-pty gets a stand-in in scripts/bun-compile.mjs: it has Bun's PTY). */
 const EXTERNAL = ['electron'];
 

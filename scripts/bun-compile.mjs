@@ -46,8 +46,8 @@ const result = await Bun.build({
   // Bytecode defaults to CommonJS, which has no top-level await: the CLI has it, so ESM.
   ...(config.bytecode ? { bytecode: true, format: 'esm' } : {}),
   external: config.external ?? [],
-  // Flat names: the screen worker lands at /$bunfs/root/screen-worker.js, which is where
-  // screen-host.ts looks (new URL('./screen-worker.js', import.meta.url) in the bundle).
+  // Flat names: the workers land at /$bunfs/root/screen-worker.js and password-worker.js,
+  // where their hosts look (new URL('./x-worker.js', import.meta.url) in the bundle).
   naming: '[name].[ext]',
   plugins: [nodeMain, noNodePty],
 });

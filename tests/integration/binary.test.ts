@@ -173,6 +173,9 @@ describe('dist/bin/porthole copied alone (no node, no bun, no node_modules)', ()
     expect(login.status).toBe(200);
     const wrong = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ password: 'nope' }) });
     expect(wrong.status).toBe(401);
+    // bcrypt ran on its own thread (the binary carries password-worker.js as an entry point):
+    // without it the pool falls back to the server's thread and warns.
+    expect(serveStderr).not.toMatch(/password thread failed/);
   });
 
   it('serves the embedded pages with the same headers, CSP and precompressed twins as from disk', async () => {
@@ -292,6 +295,10 @@ describe('dist/bin/porthole copied alone (no node, no bun, no node_modules)', ()
     expect(eventText).toContain('session.removed');
     await reader.cancel();
     await readEvents;
+  });
+
+  it('every worker thread of the binary started (no fallback warnings)', () => {
+    expect(serveStderr).not.toMatch(/worker failed|thread failed|Cannot find module/);
   });
 
   it('SIGTERM: exit 0, server.json removed', async () => {

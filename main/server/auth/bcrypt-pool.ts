@@ -115,11 +115,12 @@ export class BcryptPool {
   private ensureWorker(): Worker | undefined {
     if (this.worker || this.workerBroken) return this.worker;
     try {
-      const workerData: PasswordWorkerData = { kind: 'porthole-password', bcryptPath: require.resolve('bcryptjs') };
       const entry = new URL('./password-worker.js', import.meta.url);
+      // The entry file imports bcryptjs itself (so a bundler sees it: the single binary has no
+      // node_modules to resolve a path in); only the evaluated source form needs the path.
       const worker = existsSync(fileURLToPath(entry))
-        ? new Worker(entry, { workerData })
-        : new Worker(passwordWorkerSource(), { eval: true, workerData });
+        ? new Worker(entry, { workerData: { kind: 'porthole-password' } satisfies PasswordWorkerData })
+        : new Worker(passwordWorkerSource(), { eval: true, workerData: { kind: 'porthole-password', bcryptPath: require.resolve('bcryptjs') } satisfies PasswordWorkerData });
       worker.on('message', (m: PasswordOutcome) => this.settle(m.id, m.ok === true));
       worker.on('error', (err) => {
         this.opts.onError?.(err);

@@ -5,12 +5,13 @@
 // passwordWorkerMain's text instead, so both run the same function.
 import { createRequire } from 'node:module';
 import { isMainThread, workerData } from 'node:worker_threads';
+import bcryptjs from 'bcryptjs';
 
 /** What the pool passes to the thread. */
 export interface PasswordWorkerData {
   kind: 'porthole-password';
-  /** require.resolve('bcryptjs') in the host, for the evaluated (source) form. */
-  bcryptPath: string;
+  /** require.resolve('bcryptjs') in the host, for the evaluated (source) form only. */
+  bcryptPath?: string;
 }
 
 /** Host -> thread: compare `password` with `hash`. */
@@ -28,9 +29,9 @@ export interface PasswordOutcome {
 
 /** The thread's body. Self-contained (it is also run from its own source text): it touches
  *  nothing outside itself but what `req` loads. */
-export function passwordWorkerMain(req: (id: string) => unknown): void {
+export function passwordWorkerMain(req: (id: string) => unknown, imported?: { compareSync(p: string, h: string): boolean }): void {
   const { parentPort, workerData: data } = req('node:worker_threads') as typeof import('node:worker_threads');
-  const bcrypt = req((data as PasswordWorkerData).bcryptPath) as { compareSync(p: string, h: string): boolean };
+  const bcrypt = imported ?? (req((data as PasswordWorkerData).bcryptPath!) as { compareSync(p: string, h: string): boolean });
   // At a lower priority, so a burst of guesses yields the CPU to the server's thread (and the
   // sessions) on a 2-core box. Linux nice values are per thread: the server thread keeps its own.
   try {
@@ -59,5 +60,5 @@ export function passwordWorkerSource(): string {
 
 // Started as the entry file: run. Imported by the pool on the main thread: do nothing.
 if (!isMainThread && (workerData as PasswordWorkerData | undefined)?.kind === 'porthole-password') {
-  passwordWorkerMain(createRequire(import.meta.url));
+  passwordWorkerMain(createRequire(import.meta.url), bcryptjs);
 }
