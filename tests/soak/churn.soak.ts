@@ -90,16 +90,23 @@ describe('soak', () => {
       if (status < 200 || status >= 300) counts.unexpected.push(`${what}: ${status}`);
     };
     await new Promise((res) => setTimeout(res, 1000));
-    const before = { rss: rssKiB(pid), fds: fdCount(pid) };
+    const start = { rss: rssKiB(pid), fds: fdCount(pid) };
+    // RSS is compared from the end of a warm-up (the first quarter): memory that the allocator
+    // keeps after its first peak (glibc arenas of the screen worker and the libuv threads) is a
+    // plateau, not a leak; what grows after it, with the same churn, is.
+    const warmUpEnd = Date.now() + (MINUTES * 60_000) / 4;
+    let warm: number | undefined;
 
     const live: Array<{ id: string; sockets: WebSocket[]; shares: Array<{ id: string; token: string }> }> = [];
     const streams: AbortController[] = [];
     const openViewer = (id: string, tok: string): WebSocket => {
+      // A share link may have expired (4401 at auth, 4403 once open): expected, not a fault.
+      const ok = tok === token ? [1000, 1001, 1005, 1006, 4404] : [1000, 1001, 1005, 1006, 4401, 4403, 4404];
       const ws = new WebSocket(`${url.replace(/^http/, 'ws')}/api/sessions/${id}/ws`);
       ws.on('open', () => ws.send(JSON.stringify({ type: 'auth', token: tok })));
       ws.on('error', () => {});
       ws.on('close', (code) => {
-        if (![1000, 1001, 1005, 1006, 4403, 4404].includes(code)) counts.unexpected.push(`viewer closed ${code}`);
+        if (!ok.includes(code)) counts.unexpected.push(`viewer closed ${code}`);
       });
       counts.viewers++;
       return ws;
@@ -107,6 +114,7 @@ describe('soak', () => {
 
     const deadline = Date.now() + MINUTES * 60_000;
     while (Date.now() < deadline) {
+      if (warm === undefined && Date.now() > warmUpEnd) warm = rssKiB(pid);
       const k = r();
       if ((k < 0.2 && live.length < 12) || live.length === 0) {
         const cmd = r() < 0.5 ? ['sh', '-c', 'seq 1 20000; exec cat'] : ['cat'];
@@ -167,15 +175,15 @@ describe('soak', () => {
     const after = { rss: rssKiB(pid), fds: fdCount(pid), children: descendants(pid) };
     const health = (await api('/health')).body as { status: string; sessions: { running: number; exited: number } };
     console.log(
-      `soak: ${JSON.stringify({ minutes: MINUTES, ...counts, unexpected: counts.unexpected.slice(0, 10), rssMiB: { before: Math.round(before.rss / 1024), after: Math.round(after.rss / 1024) }, fds: { before: before.fds, after: after.fds }, childrenAfter: after.children.length })}`,
+      `soak: ${JSON.stringify({ minutes: MINUTES, ...counts, unexpected: counts.unexpected.slice(0, 10), rssMiB: { start: Math.round(start.rss / 1024), afterWarmUp: Math.round((warm ?? 0) / 1024), end: Math.round(after.rss / 1024) }, fds: { start: start.fds, end: after.fds }, childrenAfter: after.children.length })}`,
     );
     expect(counts.unexpected).toEqual([]);
     expect(health.status).toBe('ok');
     expect(health.sessions).toEqual({ running: 0, exited: 0 });
     expect(after.children).toEqual([]);
-    expect(after.fds).toBeLessThanOrEqual(before.fds + 5);
-    // Generous: V8 keeps some heap it grew into; a leak per session or viewer grows without end.
-    expect(after.rss).toBeLessThan(before.rss + 150 * 1024);
+    expect(after.fds).toBeLessThanOrEqual(start.fds + 5);
+    // Generous: a leak per session or viewer grows with the churn, well past this.
+    expect(after.rss).toBeLessThan((warm ?? start.rss) + 64 * 1024);
 
     child!.kill('SIGTERM');
     const code = await new Promise<number | null>((res) => child!.once('exit', (c) => res(c)));
