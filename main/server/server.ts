@@ -236,7 +236,7 @@ export class Server {
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
-    const fast = createFastPath({ version: VERSION, runtime: options.runtime, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress });
+    const fast = createFastPath({ version: VERSION, runtime: options.runtime, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress, eventSeq: () => this.bus.seq });
     this.handler = (req, res) => {
       // Other sites' pages and rebinding names are refused before anything happens (origin.ts).
       const refused = this.requestPolicy().screen(req.headers);

@@ -7,7 +7,8 @@ import { backoffDelay, sleep } from './backoff.js';
 export type StreamState = 'connecting' | 'open' | 'reconnecting' | 'unauthorized';
 
 export interface EventStreamHandlers {
-  onEvent(e: ServerEvent): void;
+  /** `seq` is the event's `id:` (EventBus order), undefined from a server that sends none. */
+  onEvent(e: ServerEvent, seq: number | undefined): void;
   /** Called on every (re)open: the caller refetches what it may have missed. */
   onOpen(): void;
   onState(state: StreamState): void;
@@ -18,8 +19,9 @@ export class SseParser {
   private buf = '';
   private data: string[] = [];
   private event = '';
+  private id: string | undefined;
 
-  constructor(private readonly dispatch: (event: string, data: string) => void) {}
+  constructor(private readonly dispatch: (event: string, data: string, id: string | undefined) => void) {}
 
   push(text: string): void {
     this.buf += text;
@@ -36,9 +38,10 @@ export class SseParser {
 
   private line(line: string): void {
     if (line === '') {
-      if (this.data.length) this.dispatch(this.event || 'message', this.data.join('\n'));
+      if (this.data.length) this.dispatch(this.event || 'message', this.data.join('\n'), this.id);
       this.data = [];
       this.event = '';
+      this.id = undefined;
       return;
     }
     if (line.startsWith(':')) return;
@@ -48,6 +51,7 @@ export class SseParser {
     if (value.startsWith(' ')) value = value.slice(1);
     if (field === 'data') this.data.push(value);
     else if (field === 'event') this.event = value;
+    else if (field === 'id' && !value.includes('\0')) this.id = value;
   }
 }
 
@@ -87,9 +91,10 @@ export function openEventStream(authHeaders: () => Record<string, string>, handl
         attempt = 0;
         handlers.onState('open');
         handlers.onOpen();
-        const parser = new SseParser((ev, data) => {
+        const parser = new SseParser((ev, data, id) => {
           const e = decodeEvent(ev, data);
-          if (e) handlers.onEvent(e);
+          const seq = id !== undefined && /^\d+$/.test(id) ? Number(id) : undefined;
+          if (e) handlers.onEvent(e, seq);
         });
         const reader = res.body.pipeThrough(new TextDecoderStream()).getReader();
         for (;;) {

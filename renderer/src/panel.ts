@@ -10,6 +10,7 @@ import { ArgvError, joinArgv, splitArgv } from './argv.js';
 import { confirmModal, field, openModal } from './dialog.js';
 import { ago, clear, h } from './dom.js';
 import { openEventStream, type StreamState } from './events.js';
+import { ListSync } from './list-sync.js';
 import { ensureOwner } from './login.js';
 import { SessionListSchema, SessionSchema } from './schemas.js';
 import { requestToasts } from './requests.js';
@@ -30,6 +31,7 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
   let view: SessionView | null = null;
   let shareDialog: { refresh(s?: Session): void; refreshWatching(): void } | null = null;
   let stopEvents = (): void => undefined;
+  const listSync = new ListSync((e) => applyEvent(e));
   let ended = false;
 
   const streamDot = h('span', { class: 'conn', role: 'status', 'aria-live': 'polite' }, 'Connecting…');
@@ -88,16 +90,24 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
   }
 
   async function reload(): Promise<void> {
+    // Events that arrive during the GET are held and the newer ones applied after it (list-sync.ts).
+    listSync.begin();
     try {
-      const all = await api.json(SessionListSchema, 'GET', '/api/sessions');
-      sessions.clear();
-      for (const s of all) sessions.set(s.id, s);
+      const res = await api.raw('GET', '/api/sessions');
+      const seqHeader = res.headers.get('X-Porthole-Event-Seq');
+      const all = SessionListSchema.parse(await res.json());
+      listSync.finish(all, seqHeader !== null && /^\d+$/.test(seqHeader) ? Number(seqHeader) : undefined, (list) => {
+        sessions.clear();
+        for (const s of list) sessions.set(s.id, s);
+      });
       renderList();
       if (selected && !sessions.has(selected)) closeView();
       // A reload keeps the open session (its id rides in ?s=, never a token).
       const wanted = new URLSearchParams(location.search).get('s');
       if (!selected && wanted && sessions.has(wanted)) select(wanted);
     } catch (err) {
+      listSync.abort();
+      renderList();
       if (err instanceof ApiError && err.status === 401) authLost();
     }
   }
@@ -109,42 +119,44 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
       streamDot.textContent = state === 'open' ? 'Live' : state === 'connecting' ? 'Connecting…' : 'Reconnecting…';
       streamDot.dataset.tone = state === 'open' ? 'ok' : 'warn';
     },
-    onEvent(e: ServerEvent) {
-      switch (e.type) {
-        case 'session.created':
-        case 'session.updated':
-        case 'session.exited':
-          sessions.set(e.session.id, e.session);
-          if (e.session.id === selected) {
-            view?.update(e.session);
-            shareDialog?.refresh(e.session);
-          }
-          break;
-        case 'session.removed':
-          sessions.delete(e.sessionId);
-          if (e.sessionId === selected) closeView();
-          break;
-        case 'share.created':
-        case 'share.revoked':
-          if (e.share.sessionId === selected) shareDialog?.refresh();
-          break;
-        case 'viewer.joined':
-        case 'viewer.left':
-        case 'viewer.updated':
-          if (e.sessionId === selected) shareDialog?.refreshWatching();
-          return; // the session's own count comes with session.updated
-        case 'control.requested':
-          toasts.add(e.sessionId, sessions.get(e.sessionId)?.name ?? 'a session', e.requestId, e.viewer);
-          if (e.sessionId === selected) shareDialog?.refreshWatching();
-          return;
-        case 'control.resolved':
-          toasts.remove(e.requestId);
-          if (e.sessionId === selected) shareDialog?.refreshWatching();
-          return;
-      }
-      renderList();
-    },
+    onEvent: (e: ServerEvent, seq: number | undefined) => listSync.event(e, seq),
   });
+
+  function applyEvent(e: ServerEvent): void {
+    switch (e.type) {
+      case 'session.created':
+      case 'session.updated':
+      case 'session.exited':
+        sessions.set(e.session.id, e.session);
+        if (e.session.id === selected) {
+          view?.update(e.session);
+          shareDialog?.refresh(e.session);
+        }
+        break;
+      case 'session.removed':
+        sessions.delete(e.sessionId);
+        if (e.sessionId === selected) closeView();
+        break;
+      case 'share.created':
+      case 'share.revoked':
+        if (e.share.sessionId === selected) shareDialog?.refresh();
+        break;
+      case 'viewer.joined':
+      case 'viewer.left':
+      case 'viewer.updated':
+        if (e.sessionId === selected) shareDialog?.refreshWatching();
+        return; // the session's own count comes with session.updated
+      case 'control.requested':
+        toasts.add(e.sessionId, sessions.get(e.sessionId)?.name ?? 'a session', e.requestId, e.viewer);
+        if (e.sessionId === selected) shareDialog?.refreshWatching();
+        return;
+      case 'control.resolved':
+        toasts.remove(e.requestId);
+        if (e.sessionId === selected) shareDialog?.refreshWatching();
+        return;
+    }
+    renderList();
+  }
 
   function sorted(): Session[] {
     return [...sessions.values()].sort((a, b) => Date.parse(b.createdAt) - Date.parse(a.createdAt));

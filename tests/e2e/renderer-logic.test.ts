@@ -8,6 +8,8 @@ import { parseCast } from '../../renderer/src/cast.js';
 import { decodeEvent, SseParser } from '../../renderer/src/events.js';
 import { crumbs, explainFsError, formatSize, joinPath, previewKind, TEXT_PREVIEW_MAX_BYTES, tooBigMessage, visibleEntries } from '../../renderer/src/files-logic.js';
 import { CLIENT_QUEUE_MAX_BYTES, FlowWriter } from '../../renderer/src/flow.js';
+import { ListSync } from '../../renderer/src/list-sync.js';
+import type { ServerEvent, Session } from '../../common/protocol.js';
 import { endReasonFor } from '../../renderer/src/socket.js';
 import { STAGE_MAX_SCALE, stageGeometry } from '../../renderer/src/stage.js';
 
@@ -264,5 +266,78 @@ describe('watching list rules', () => {
     expect(rowAction({ ...base, requestId: 'r' })).toBe('answer');
     expect(rowAction({ ...base, requestId: 'r', mode: 'control' })).toBe('take_back');
     expect(rowAction({ ...base, kind: 'owner', mode: 'owner', requestId: 'r' })).toBeNull();
+  });
+});
+
+describe('ListSync (the panel list across an event-stream reconnect)', () => {
+  const session = (id: string): Session => ({
+    id,
+    name: id,
+    command: ['cat'],
+    cwd: '/',
+    pid: 1,
+    status: 'running',
+    exitCode: null,
+    cols: 80,
+    rows: 24,
+    createdAt: new Date(0).toISOString(),
+    lastOutputAt: null,
+    viewers: 0,
+  });
+  function panel(): { list: Map<string, Session>; sync: ListSync; applied: string[] } {
+    const list = new Map<string, Session>();
+    const applied: string[] = [];
+    const sync = new ListSync((e) => {
+      applied.push(e.type);
+      if (e.type === 'session.removed') list.delete(e.sessionId);
+      else if (e.type === 'session.created' || e.type === 'session.updated' || e.type === 'session.exited') list.set(e.session.id, e.session);
+    });
+    return { list, sync, applied };
+  }
+  const replaceWith = (list: Map<string, Session>) => (all: Session[]) => {
+    list.clear();
+    for (const s of all) list.set(s.id, s);
+  };
+
+  it('applies the events that arrive during the reload and are newer than the list', () => {
+    const { list, sync } = panel();
+    sync.begin();
+    // While the GET is in flight: b is created (seq 11, after the list was read), a is removed
+    // (seq 12). The list was read at seq 10, with a and without b.
+    sync.event({ type: 'session.created', session: session('b') }, 11);
+    sync.event({ type: 'session.removed', sessionId: 'a' }, 12);
+    expect(list.size).toBe(0); // held, not applied over the old list
+    sync.finish([session('a')], 10, replaceWith(list));
+    expect([...list.keys()]).toEqual(['b']); // a does not come back, b does not disappear
+  });
+
+  it('skips held session events the list already reflects, but not other events', () => {
+    const { list, sync, applied } = panel();
+    sync.begin();
+    sync.event({ type: 'session.removed', sessionId: 'c' }, 5);
+    sync.event({ type: 'control.resolved', sessionId: 'c', requestId: 'r', granted: false } as unknown as ServerEvent, 6);
+    sync.finish([session('c')], 6, replaceWith(list)); // c was created again after seq 5
+    expect([...list.keys()]).toEqual(['c']);
+    expect(applied).toEqual(['control.resolved']);
+  });
+
+  it('applies live events at once when no reload is in flight, and held ones if the reload fails', () => {
+    const { list, sync } = panel();
+    sync.event({ type: 'session.created', session: session('x') }, 1);
+    expect([...list.keys()]).toEqual(['x']);
+    sync.begin();
+    sync.event({ type: 'session.created', session: session('y') }, 2);
+    sync.abort();
+    expect([...list.keys()]).toEqual(['x', 'y']);
+  });
+
+  it('reads the id field of an SSE message', () => {
+    const got: Array<[string, string, string | undefined]> = [];
+    const p = new SseParser((ev, data, id) => got.push([ev, data, id]));
+    p.push('id: 7\nevent: session.removed\ndata: {}\n\nevent: x\ndata: 1\n\n');
+    expect(got).toEqual([
+      ['session.removed', '{}', '7'],
+      ['x', '1', undefined],
+    ]);
   });
 });

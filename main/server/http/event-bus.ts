@@ -4,11 +4,21 @@
 import type { ServerEvent } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 
-export type EventListener = (e: ServerEvent) => void;
+/** `seq` numbers events from 1 in emit order: the `id:` of /api/events (docs/api.md). */
+export type EventListener = (e: ServerEvent, seq: number) => void;
+
+/** The response header of GET /api/sessions: the seq of the last event the list reflects. */
+export const EVENT_SEQ_HEADER = 'X-Porthole-Event-Seq';
 
 export class EventBus {
   private readonly listeners = new Set<EventListener>();
+  private last = 0;
   constructor(private readonly logger: Logger) {}
+
+  /** The seq of the last event emitted (0 before any): state read now reflects all up to it. */
+  get seq(): number {
+    return this.last;
+  }
 
   on(listener: EventListener): () => void {
     this.listeners.add(listener);
@@ -18,9 +28,10 @@ export class EventBus {
   }
 
   emit(e: ServerEvent): void {
+    const seq = ++this.last;
     for (const l of [...this.listeners]) {
       try {
-        l(e);
+        l(e, seq);
       } catch (err) {
         this.logger.warn('event listener failed', { event: e.type, error: err instanceof Error ? err : String(err) });
       }

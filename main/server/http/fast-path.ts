@@ -9,10 +9,13 @@ import type { HealthResponse, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import { logRejection, toPortholeError, writeError } from './errors.js';
 import { requireOwner, requireRead, sessionFor, type Authenticator } from './principal.js';
+import { EVENT_SEQ_HEADER } from './event-bus.js';
 import { SECURITY_HEADERS } from './security.js';
 import { parseId } from './validate.js';
 
 export interface FastPathDeps {
+  /** The seq of the last event emitted (EventBus.seq), sent with the session list. */
+  eventSeq?: () => number;
   version: string;
   runtime: HealthResponse['runtime'];
   startedAt: number;
@@ -60,10 +63,10 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
     return listedJson;
   };
   /** `json` makes the body's JSON text; whatever it throws becomes the error answer. */
-  const answer = (req: IncomingMessage, res: ServerResponse, json: () => string): true => {
+  const answer = (req: IncomingMessage, res: ServerResponse, json: () => string, extra?: Record<string, string>): true => {
     try {
       const text = json();
-      res.writeHead(200, { ...JSON_HEADERS, 'Content-Length': Buffer.byteLength(text) });
+      res.writeHead(200, { ...JSON_HEADERS, ...extra, 'Content-Length': Buffer.byteLength(text) });
       res.end(req.method === 'HEAD' ? undefined : text);
     } catch (err) {
       const perr = toPortholeError(err);
@@ -81,10 +84,18 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
       return answer(req, res, () => JSON.stringify(healthResponse(deps.version, deps.runtime, deps.startedAt, deps.sessions.counts())));
     }
     if (url === SESSIONS) {
-      return answer(req, res, () => {
-        requireOwner(deps.auth.fromHeader(req.headers.authorization));
-        return listJson();
-      });
+      // Read before the list: events are emitted with their change, so the list reflects at
+      // least every event up to this seq (the panel applies only later ones after a reload).
+      const seq = String(deps.eventSeq?.() ?? 0);
+      return answer(
+        req,
+        res,
+        () => {
+          requireOwner(deps.auth.fromHeader(req.headers.authorization));
+          return listJson();
+        },
+        { [EVENT_SEQ_HEADER]: seq },
+      );
     }
     const m = ONE_SESSION.exec(url);
     if (m) {

@@ -10,6 +10,13 @@ import type { EventBus } from './event-bus.js';
 
 /** A comment line every so often keeps proxies from closing an idle stream. */
 export const SSE_HEARTBEAT_MS = 15_000;
+/**
+ * Bytes a stream may have queued and not yet sent (res.writableLength) before an event: past it
+ * the client is not reading (a stalled or suspended tab) and the stream is cut, so its memory
+ * stays bounded; the client reconnects and reloads the list (docs/api.md). At ~500 bytes an
+ * event that is a couple of thousand events behind.
+ */
+export const SSE_CLIENT_MAX_QUEUED_BYTES = 1024 * 1024;
 /** How often open streams' tokens are re-checked (expiry, revocation): well within 1 s. */
 export const SSE_TOKEN_SWEEP_MS = 250;
 
@@ -37,7 +44,7 @@ export class SseHub {
   constructor(bus: EventBus, opts: SseHubOptions = {}) {
     this.heartbeatMs = opts.heartbeatMs ?? SSE_HEARTBEAT_MS;
     this.isRevoked = opts.isRevoked ?? (() => false);
-    this.off = bus.on((e) => this.broadcast(e));
+    this.off = bus.on((e, seq) => this.broadcast(e, seq));
   }
 
   get size(): number {
@@ -111,16 +118,27 @@ export class SseHub {
     this.sweeper = undefined;
   }
 
-  private broadcast(e: ServerEvent): void {
+  private broadcast(e: ServerEvent, seq: number): void {
     if (this.clients.size === 0) return;
-    const frame = `event: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
-    for (const res of this.clients.keys()) res.write(frame);
+    const frame = `id: ${seq}\nevent: ${e.type}\ndata: ${JSON.stringify(e)}\n\n`;
+    for (const res of [...this.clients.keys()]) this.write(res, frame);
+  }
+
+  /** Writes unless the stream already holds SSE_CLIENT_MAX_QUEUED_BYTES: then it is cut. */
+  private write(res: Response, text: string): void {
+    if (res.writableLength > SSE_CLIENT_MAX_QUEUED_BYTES) {
+      this.clients.delete(res);
+      if (this.clients.size === 0) this.stopHeartbeat();
+      res.destroy(); // end() would queue behind what it cannot send
+      return;
+    }
+    res.write(text);
   }
 
   private ensureHeartbeat(): void {
     if (this.heartbeat) return;
     this.heartbeat = setInterval(() => {
-      for (const res of this.clients.keys()) res.write(': ping\n\n');
+      for (const res of [...this.clients.keys()]) this.write(res, ': ping\n\n');
     }, this.heartbeatMs);
     this.heartbeat.unref();
   }

@@ -1,5 +1,6 @@
 // /api/sessions/*: the session CRUD and what can be done to one session over plain HTTP
 // (input, resize, snapshot, recording). Who may do what is decided by principal.ts.
+import { EVENT_SEQ_HEADER } from '../event-bus.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Router, type Response } from 'express';
@@ -29,6 +30,7 @@ export function sessionRoutes(ctx: ApiContext): Router {
 
   r.get('/api/sessions', (_req, res) => {
     requireOwner(principalOf(res));
+    res.setHeader(EVENT_SEQ_HEADER, String(ctx.events.seq));
     res.json(ctx.sessions.list());
   });
 
