@@ -6,7 +6,7 @@ import { WsServerMessageSchema, type WsServerMessage } from '../../common/protoc
 import { CLOSE } from '../../common/errors.js';
 import { backoffDelay } from './backoff.js';
 import { authMessage, sessionSocketUrl, type EarlySocket } from './early.js';
-import { ResumeCursor } from './resume.js';
+import { ResumeCursor } from '../../common/resume.js';
 
 export type ReadyMessage = Extract<WsServerMessage, { type: 'ready' }>;
 export type LiveMessage = Exclude<WsServerMessage, ReadyMessage>;
@@ -62,7 +62,9 @@ export class SessionSocket {
   connect(): void {
     if (this.stopped) return;
     clearTimeout(this.retryTimer);
-    const ws = new WebSocket(sessionSocketUrl(this.sessionId));
+    // Also on the URL: under --no-auth the server takes no auth message to read it from.
+    const from = this.cursor.resumeFrom;
+    const ws = new WebSocket(sessionSocketUrl(this.sessionId) + (from === null ? '' : `?resumeFrom=${from}`));
     ws.binaryType = 'arraybuffer';
     this.bind(ws, true);
   }

@@ -225,7 +225,7 @@ describe('Files view logic', () => {
 
 describe('ResumeCursor (resume after a drop)', () => {
   it('counts from the end of the redraw, and after a resumed ready from resumeFrom', async () => {
-    const { ResumeCursor } = await import('../../renderer/src/resume.js');
+    const { ResumeCursor } = await import('../../common/resume.js');
     const c = new ResumeCursor();
     expect(c.resumeFrom).toBeNull();
     c.start({ outputOffset: 100, redrawBytes: 30, resumed: false });
@@ -242,7 +242,7 @@ describe('ResumeCursor (resume after a drop)', () => {
     expect(c.resumeFrom).toBeNull();
   });
   it('knows nothing on a server without resume (no outputOffset)', async () => {
-    const { ResumeCursor } = await import('../../renderer/src/resume.js');
+    const { ResumeCursor } = await import('../../common/resume.js');
     const c = new ResumeCursor();
     c.start({ outputOffset: 10, redrawBytes: 0 });
     c.start({});

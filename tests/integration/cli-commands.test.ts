@@ -61,6 +61,38 @@ function testIO(env: NodeJS.ProcessEnv = {}): TestIO {
 
 const flags = (ts: TestServer) => ({ url: ts.url, dataDir: ts.dataDir });
 
+/** A TCP proxy to the server whose live connections a test can cut (a network drop). */
+async function cuttableProxy(port: number): Promise<{ url: string; connections: number; cut(): void; close(): Promise<void> }> {
+  const net = await import('node:net');
+  const open = new Set<import('node:net').Socket>();
+  const stats = { connections: 0 };
+  const server = net.createServer((client) => {
+    stats.connections++;
+    const upstream = net.connect(port, '127.0.0.1');
+    for (const sock of [client, upstream]) {
+      open.add(sock);
+      sock.on('close', () => open.delete(sock));
+      sock.on('error', () => {});
+    }
+    client.pipe(upstream).pipe(client);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const proxyPort = (server.address() as { port: number }).port;
+  return {
+    url: `http://127.0.0.1:${proxyPort}`,
+    get connections() {
+      return stats.connections;
+    },
+    cut: () => {
+      for (const sock of [...open]) sock.destroy();
+    },
+    close: () => {
+      for (const sock of [...open]) sock.destroy();
+      return new Promise((r) => server.close(() => r()));
+    },
+  };
+}
+
 async function closedPort(): Promise<number> {
   const { createServer } = await import('node:net');
   const s = createServer();
@@ -212,6 +244,25 @@ describe('porthole attach (pipe mode)', () => {
     expect(await processAlive(after.body.pid)).toBe(true);
     await sleep(100);
     expect((await ts.json<Session>(`/api/sessions/${s.id}`)).body.viewers).toBe(0);
+  });
+
+  it('resumes after the connection drops mid-output: the gap arrives once, with no redraw', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'read go; i=1; while [ $i -le 120 ]; do echo "row-$i-end"; i=$((i+1)); sleep 0.02; done; echo all-done; exec cat'] });
+    const proxy = await cuttableProxy(ts.port);
+    const io = testIO();
+    const done = attach({ url: proxy.url, dataDir: ts.dataDir, id: s.id }, io);
+    await io.waitErr('detach with');
+    io.stdinStream.write('go\r');
+    await io.waitOut('row-10-end');
+    proxy.cut(); // the network drops: the client's socket dies without a close frame
+    await io.waitOut('all-done', 15_000);
+    const out = io.out();
+    for (let i = 1; i <= 120; i++) expect(out.split(`row-${i}-end`).length - 1, `row-${i}`).toBe(1);
+    expect(proxy.connections).toBeGreaterThanOrEqual(2);
+    io.stdinStream.write('\x1dd');
+    expect(await done).toBe(0);
+    await proxy.close();
   });
 
   it('a signal detaches with 128+n and the session keeps running', async () => {

@@ -124,4 +124,24 @@ describe('resume after a drop', () => {
     await d.waitForOutput('tag-tafter');
     expect(d.outputText).not.toContain('tmid');
   });
+
+  it('takes resumeFrom from the upgrade URL too (header auth, --no-auth)', async () => {
+    const ts = await startServer({ auth: false });
+    const s = await ts.createSession({ command: PRINTER });
+    const a = connectWs(ts, s.id, { token: null });
+    const ra = await ready(a);
+    await say(ts, s.id, 'tq1');
+    await a.waitForOutput('tag-tq1');
+    const offset = offsetOf(a, ra);
+    a.ws.close();
+    await a.closed;
+    await say(ts, s.id, 'tq2');
+    await settle(ts, s.id, 'tag-tq2');
+    const b = connectWs(ts, s.id, { token: null, path: `/api/sessions/${s.id}/ws?resumeFrom=${offset}` });
+    expect(await ready(b)).toMatchObject({ resumed: true, outputOffset: offset });
+    await b.waitForOutput('tag-tq2');
+    expect(b.outputText).not.toContain('tq1');
+    const c = connectWs(ts, s.id, { token: null, path: `/api/sessions/${s.id}/ws?resumeFrom=-4` });
+    expect((await ready(c)).resumed).toBe(false);
+  });
 });

@@ -61,6 +61,8 @@ export class Connection implements WireEvents {
     /** An `Authorization` header sent on the upgrade by a non-browser client. */
     authorizationHeader: string | undefined,
     remote: string | undefined,
+    /** `?resumeFrom=` of the upgrade; an auth message's own `resumeFrom` wins. */
+    private readonly queryResumeFrom?: number,
   ) {
     this.rate = deps.rate ? deps.rate() : new MessageRate();
     this.log = deps.logger.child({ ws: true, sessionId, remote });
@@ -131,7 +133,7 @@ export class Connection implements WireEvents {
     }
   }
 
-  private authenticated(p: Principal, resumeFrom?: number): void {
+  private authenticated(p: Principal, resumeFrom: number | undefined = this.queryResumeFrom): void {
     if (this.state !== 'auth') return;
     clearTimeout(this.authTimer);
     this.authTimer = undefined;
@@ -253,7 +255,7 @@ export class Connection implements WireEvents {
       case 'auth':
         if (this.state !== 'auth') return; // already authenticated: nothing to do
         try {
-          this.authenticated(this.deps.auth.fromToken(msg.token), msg.resumeFrom);
+          this.authenticated(this.deps.auth.fromToken(msg.token), msg.resumeFrom ?? this.queryResumeFrom);
         } catch (err) {
           this.fail(err);
         }

@@ -33,7 +33,7 @@ export interface GatewayOptions {
 const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
 
 /** What admit() decides for one upgrade request. */
-export type Admission = { ok: true; sessionId: string } | { ok: false; code: ErrorCode; status: number };
+export type Admission = { ok: true; sessionId: string; resumeFrom?: number } | { ok: false; code: ErrorCode; status: number };
 
 /** The parts of an upgrade request admit() reads (any runtime's request has them). */
 export interface UpgradeRequest {
@@ -84,14 +84,14 @@ export class WsGateway {
     const m = WS_PATH.exec(pathOnly(req.url));
     if (!m) return refuse('not_found');
     try {
-      return { ok: true, sessionId: decodeURIComponent(m[1]) };
+      return { ok: true, sessionId: decodeURIComponent(m[1]), resumeFrom: resumeFromQuery(req.url) };
     } catch {
       return refuse('validation_failed');
     }
   }
 
   /** An admitted socket is open: its protocol starts. The carrier feeds the returned events. */
-  accept(socket: WireSocket, sessionId: string, authorization: string | undefined, remote: string | undefined): WireEvents {
+  accept(socket: WireSocket, sessionId: string, authorization: string | undefined, remote: string | undefined, resumeFrom?: number): WireEvents {
     const conn = new Connection(
       socket,
       sessionId,
@@ -106,6 +106,7 @@ export class WsGateway {
       },
       authorization,
       remote,
+      resumeFrom,
     );
     this.conns.add(conn);
     return {
@@ -125,7 +126,7 @@ export class WsGateway {
     const admission = this.admit({ url: req.url, headers: req.headers, remote });
     if (!admission.ok) return rejectHandshake(socket, admission.status, admission.code);
     this.wss.handleUpgrade(req, socket, head, (ws) => {
-      pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), admission.sessionId, req.headers.authorization, remote));
+      pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), admission.sessionId, req.headers.authorization, remote, admission.resumeFrom));
     });
   }
 
@@ -149,6 +150,17 @@ export class WsGateway {
 
 function delay(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
+}
+
+/** `?resumeFrom=N` on the upgrade (extension): for clients that authenticate with the header or
+ *  under --no-auth, which send no auth message to carry it. Garbage counts as absent. */
+export function resumeFromQuery(url: string | undefined): number | undefined {
+  const q = url?.indexOf('?') ?? -1;
+  if (!url || q === -1) return undefined;
+  const raw = new URLSearchParams(url.slice(q + 1)).get('resumeFrom');
+  if (raw === null || !/^\d{1,16}$/.test(raw)) return undefined;
+  const n = Number(raw);
+  return Number.isSafeInteger(n) ? n : undefined;
 }
 
 function pathOnly(url: string | undefined): string {

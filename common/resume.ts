@@ -1,4 +1,4 @@
-// Why: a page that lost its socket should get back only what it missed (contract section 8,
+// Why: a client (page or `porthole attach`) that lost its socket should get back only what it missed (contract section 8,
 // resume), not a redraw: no flash, no lost scroll position. This cursor counts where the page
 // is in the session's output: `ready` (or `resync`) says the offset at the end of the redraw
 // and how many redraw bytes come first; every binary byte after those moves it on. A page
