@@ -5,9 +5,19 @@ import { UsageError } from '../../common/errors.js';
 import { SESSION_NAME_MAX } from '../../common/protocol.js';
 import { bridge } from './client/bridge.js';
 import { connect, type ClientFlags } from './client/credentials.js';
-import { processIO, terminalSize, type ClientIO } from './client/io.js';
+import { processIO, terminalSize, type ClientIO, type ClientOutput } from './client/io.js';
 import { detachHint, settleOutcome } from './client/outcome.js';
 import { parseShareMode } from './share.js';
+
+/** xterm's title stack (CSI 22/23 t): our title goes on top and the user's comes back after. */
+const TITLE_PUSH = '\x1b[22;0t';
+export const TITLE_POP = '\x1b[23;0t';
+
+/** OSC 2 with the text's control characters removed (a URL has none, but be strict). */
+export function linkTitle(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  return `${TITLE_PUSH}\x1b]2;${text.replace(/[\x00-\x1f\x7f]/g, '')}\x07`;
+}
 
 export const RUN_USAGE = 'usage: porthole run [--name N] [--share view|control] -- CMD [ARG...]';
 
@@ -34,10 +44,14 @@ export async function run(opts: RunOptions, io: ClientIO = processIO()): Promise
     rows,
     ...(opts.name !== undefined ? { name: opts.name } : {}),
   });
+  let link: string | undefined;
   if (shareMode) {
-    const link = await api.createShare(session.id, { mode: shareMode });
-    io.stderr.write(`porthole: ${shareMode} link: ${link.url}\n`);
+    link = (await api.createShare(session.id, { mode: shareMode })).url;
+    io.stderr.write(`porthole: ${shareMode} link: ${link}\n`);
   }
+  // A full-screen program (top, vim) wipes the line above at once: the link also goes into the
+  // terminal's title, where it stays visible, and is printed again when this terminal leaves.
+  const titled = link !== undefined && (io.stderr as ClientOutput).isTTY === true;
   const result = await bridge({
     api,
     sessionId: session.id,
@@ -46,7 +60,11 @@ export async function run(opts: RunOptions, io: ClientIO = processIO()): Promise
     eofSendsCtrlD: true,
     onReady: (s) => {
       if (io.stdin.isTTY) io.stderr.write(detachHint(s.id, s.name));
+      if (titled) io.stderr.write(linkTitle(`porthole ${shareMode} link: ${link}`));
     },
   });
-  return settleOutcome(result, api, session.id, io, opts);
+  if (titled) io.stderr.write(TITLE_POP);
+  const code = await settleOutcome(result, api, session.id, io, opts);
+  if (link && result.kind !== 'exited') io.stderr.write(`porthole: ${shareMode} link: ${link}\n`);
+  return code;
 }

@@ -53,7 +53,7 @@ export function openModal(title: string, className = ''): Modal {
   return { dialog, body, close: () => dialog.close(), onClose: (fn) => closers.push(fn) };
 }
 
-export function field(label: string, input: HTMLElement, hint?: string): HTMLElement {
+export function field(label: string, input: HTMLElement, hint?: string | Node): HTMLElement {
   const id = input.id || `f-${Math.random().toString(36).slice(2)}`;
   input.id = id;
   const hintEl = hint ? h('small', { class: 'hint', id: `${id}-hint` }, hint) : null;

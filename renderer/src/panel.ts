@@ -240,7 +240,8 @@ function runPanel(root: HTMLElement, api: Api, authRequired: boolean): void {
     const error = h('p', { class: 'error', role: 'alert' });
     const submit = h('button', { type: 'submit', class: 'btn primary' }, 'Start');
     const form = h('form', null,
-      field('Command', command, 'Run directly, not through a shell: quotes group words, e.g. git log --oneline'),
+      // The example is code that must not break at its hyphens (it did: "-/-oneline").
+      field('Command', command, h('span', null, 'Run directly, not through a shell: quotes group words, e.g. ', h('code', { class: 'nowrap' }, 'git log --oneline'))),
       field('Working directory', cwd),
       field('Name', name),
       error,

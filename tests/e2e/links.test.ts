@@ -168,16 +168,33 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     expect(errors).toEqual([]);
   });
 
+  it('the new-session hint keeps `git log --oneline` whole, even in a narrow window', async () => {
+    const ts = await e2eServer();
+    for (const width of [360, 420, 1280]) {
+      const { context, page, errors } = await newPage(e2e.browser, { viewport: { width, height: 700 } });
+      e2e.closers.push(() => context.close());
+      await page.goto(`${ts.url}/#token=${ts.ownerToken}`);
+      await page.getByRole('button', { name: '+ New session' }).first().click();
+      const example = page.locator('dialog code.nowrap');
+      expect(await example.textContent()).toBe('git log --oneline');
+      // One box: the example is never split over two lines (it showed as "-/-oneline").
+      expect(await example.evaluate((el) => el.getClientRects().length)).toBe(1);
+      expect(errors).toEqual([]);
+    }
+  });
+
   it('focusing the panel terminal takes the size back from another owner client', async () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'sized' });
     const { page, errors } = await panelOn(ts, 'sized');
-    const mine = await page.evaluate(() => window.portholeProbe!.size());
     const size = async () => {
       const b = (await ts.json<{ cols: number; rows: number }>(`/api/sessions/${s.id}`)).body;
       return `${b.cols}x${b.rows}`;
     };
-    await expect.poll(size).toBe(`${mine.cols}x${mine.rows}`);
+    const probe = () => page.evaluate(() => window.portholeProbe!.size());
+    // The panel's fit settles (a resize observer, debounced): wait until the server has it.
+    await expect.poll(async () => { const m = await probe(); return (await size()) === `${m.cols}x${m.rows}`; }).toBe(true);
+    const mine = await probe();
     // An attached CLI at 60x15 resizes: it is the latest.
     const cli = connectWs(ts, s.id);
     await cli.waitForText('ready');
