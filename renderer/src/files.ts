@@ -162,6 +162,7 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
 
   async function navigate(path: string, keepScroll = false): Promise<boolean> {
     const seq = ++navSeq;
+    const started = performance.now();
     statusEl.textContent = 'Loading…';
     el.setAttribute('aria-busy', 'true');
     try {
@@ -175,7 +176,9 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
       renderCrumbs();
       renderList(keepScroll);
       el.dataset.path = dir;
+      // Read by the e2e tests and benchmarks/results/files-view.md: fetch+parse+render, render alone.
       el.dataset.renderMs = (performance.now() - t0).toFixed(1);
+      el.dataset.loadMs = (performance.now() - started).toFixed(1);
       return true;
     } catch (err) {
       if (seq !== navSeq || disposed) return false;

@@ -7,7 +7,7 @@ import { Readable } from 'node:stream';
 import { afterAll, describe, expect, it } from 'vitest';
 import { PortholeError } from '../../common/errors.js';
 import { absolutePath, fsError, guessContentType, makeDir, openFile, uploadFile, validFileName } from '../../main/server/fs/files.js';
-import { listDir, LISTING_BATCH, streamListing } from '../../main/server/fs/listing.js';
+import { compareEntries, listDir, LISTING_BATCH, sortKey, streamListing } from '../../main/server/fs/listing.js';
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'porthole-fs-'));
 afterAll(() => rmSync(root, { recursive: true, force: true }));
@@ -175,5 +175,13 @@ describe('streamListing', () => {
     const sink = Object.assign(new EventEmitter(), { destroyed: false, write: () => true, end: () => undefined });
     expect(await codeOf(streamListing(path.join(root, 'gone'), sink, {}, () => (started = true)))).toBe('not_found');
     expect(started).toBe(false);
+  });
+});
+
+describe('listing order', () => {
+  it('folders first, then case-insensitive with numbers as numbers, ties by exact name', () => {
+    const named = (name: string, type: 'file' | 'dir' = 'file') => ({ name, type, key: sortKey(name) });
+    const names = [named('file10'), named('File2'), named('zeta', 'dir'), named('file2'), named('Alpha', 'dir'), named('file02'), named('b')];
+    expect(names.sort(compareEntries).map((e) => e.name)).toEqual(['Alpha', 'zeta', 'b', 'File2', 'file02', 'file2', 'file10']);
   });
 });

@@ -1,23 +1,25 @@
 // Folder listings with a bounded cost (GET /api/fs). A folder can hold 100,000 entries: the
 // old listing started one lstat per entry at once and built the whole answer in memory. Here
-// the names come from one readdir pass (with their d_type, so folders sort first without a
-// stat), then entries are stat'ed LISTING_BATCH at a time and each batch is written to the
-// response as soon as it is ready, waiting for the socket to drain. Memory is the names plus
-// one batch; at most LISTING_BATCH stats are in flight; a client that goes away stops the work.
+// the names come from one readdir (with their d_type, so folders sort first without a stat),
+// then entries are stat'ed LISTING_BATCH at a time and each batch is written to the response
+// as soon as it is ready, waiting for the socket to drain. Memory is the names plus two
+// batches; at most 2 × LISTING_BATCH stats are in flight; a client that goes away stops the work.
 // The answer is still one JSON document of the contract's shape (docs/api.md: "Listings").
 import type { Dirent } from 'node:fs';
-import { lstat, opendir, stat } from 'node:fs/promises';
+import { lstat, readdir, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { PortholeError } from '../../../common/errors.js';
 import { parentOf as platformParentOf } from '../platform/paths.js';
 import { fsError, type DirEntry, type DirListing, type EntryType } from './files.js';
 
-/** Entries stat'ed (and written) per step; also the bound on stats in flight. */
+/** Entries stat'ed (and written) per step; two steps' stats at most are in flight. */
 export const LISTING_BATCH = 256;
 
 interface Named {
   name: string;
   type: EntryType;
+  /** sortKey(name), made once per entry rather than once per comparison. */
+  key: string;
 }
 
 function typeOfDirent(d: Dirent): EntryType | null {
@@ -35,12 +37,22 @@ function typeOfStats(s: { isFile(): boolean; isDirectory(): boolean; isSymbolicL
   return 'other';
 }
 
-// Numeric so file2 sorts before file10, as file managers do; one collator, made once.
-const collator = new Intl.Collator(undefined, { numeric: true });
+/**
+ * Case-insensitive, with digit runs compared as numbers (file2 before file10, as file
+ * managers sort), by padding each run to 20 digits. A precomputed key compared with `<` sorts
+ * 100,000 names in ~0.3 s here where Intl.Collator({numeric}) took ~2 s
+ * (benchmarks/results/fs-listing.md); the price is no locale rules for accents.
+ */
+export function sortKey(name: string): string {
+  return name.toLowerCase().replace(/\d+/g, (run) => run.padStart(20, '0'));
+}
 
-/** Folders first, then by name. */
+/** Folders first, then by sortKey, then by the exact name (so the order is total). */
 export function compareEntries(a: Named, b: Named): number {
-  return Number(b.type === 'dir') - Number(a.type === 'dir') || collator.compare(a.name, b.name);
+  const dirs = Number(b.type === 'dir') - Number(a.type === 'dir');
+  if (dirs) return dirs;
+  if (a.key !== b.key) return a.key < b.key ? -1 : 1;
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }
 
 async function inBatches<T, R>(items: readonly T[], fn: (item: T) => Promise<R>): Promise<R[]> {
@@ -56,9 +68,11 @@ export async function readSortedNames(dir: string): Promise<Named[]> {
   try {
     const s = await stat(dir);
     if (!s.isDirectory()) throw new PortholeError('validation_failed', `Not a folder: ${dir}`);
-    for await (const d of await opendir(dir, { bufferSize: 128 })) {
+    // One readdir: the names must all be in memory to be sorted anyway, and it is twice as
+    // fast as iterating opendir() here.
+    for (const d of await readdir(dir, { withFileTypes: true })) {
       const type = typeOfDirent(d);
-      const entry = { name: d.name, type: type ?? 'other' };
+      const entry: Named = { name: d.name, type: type ?? 'other', key: sortKey(d.name) };
       named.push(entry);
       if (type === null) unknown.push(entry);
     }
@@ -81,15 +95,23 @@ async function statEntry(dir: string, e: Named): Promise<DirEntry> {
   }
 }
 
-/** The sorted entries of `dir`, LISTING_BATCH at a time (the caller pulls the next batch). */
+/**
+ * The sorted entries of `dir`, LISTING_BATCH at a time. The next batch's stats start while the
+ * caller writes this one (so the thread pool never idles between batches): at most
+ * 2 × LISTING_BATCH stats are in flight. statEntry never rejects, so a batch left unawaited
+ * when the caller stops early is harmless.
+ */
 export async function* listEntries(dir: string, names?: Named[]): AsyncGenerator<DirEntry[]> {
   const all = names ?? (await readSortedNames(dir));
-  for (let i = 0; i < all.length; i += LISTING_BATCH) {
-    yield await Promise.all(all.slice(i, i + LISTING_BATCH).map((e) => statEntry(dir, e)));
+  const statBatch = (i: number): Promise<DirEntry[]> => Promise.all(all.slice(i, i + LISTING_BATCH).map((e) => statEntry(dir, e)));
+  let next = all.length ? statBatch(0) : null;
+  for (let i = 0; next; i += LISTING_BATCH) {
+    const batch = await next;
+    next = i + LISTING_BATCH < all.length ? statBatch(i + LISTING_BATCH) : null;
+    yield batch;
   }
 }
 
-/** null at the top; on Windows a drive root's parent is `/`, the drive list (platform/paths.ts). */
 export function parentOf(dir: string): string | null {
   return platformParentOf(process.platform, dir);
 }
