@@ -33,37 +33,29 @@ function safeName(name: string): string {
 }
 
 export function openReplay(api: Api, session: ReplaySubject): void {
-  const m = openModal(`Replay “${session.name}”`, 'modal-replay');
-  const status = h('p', { class: 'muted', role: 'status' }, 'Loading the recording…');
-  m.body.append(status);
-  let stop = (): void => undefined;
-  m.onClose(() => stop());
-  void (async () => {
-    let cast: Cast;
-    try {
-      cast = parseCast(await (await fetchRecording(api, session)).text());
-    } catch (err) {
-      status.textContent = err instanceof ApiError ? err.message : `Cannot replay: ${(err as Error).message}`;
-      return;
-    }
-    status.remove();
-    stop = mountPlayer(m.body, cast);
-  })();
+  openPlayer(`Replay “${session.name}”`, 'Loading the recording…', async () => (await fetchRecording(api, session)).text(), (err) =>
+    err instanceof ApiError ? err.message : `Cannot replay: ${(err as Error).message}`,
+  );
 }
 
 /** Replays a .cast file the user picked (nothing leaves the browser). */
 export function openReplayFile(file: File): void {
-  const m = openModal(`Replay “${file.name}”`, 'modal-replay');
-  const status = h('p', { class: 'muted', role: 'status' }, 'Reading the file…');
+  openPlayer(`Replay “${file.name}”`, 'Reading the file…', () => file.text(), (err) => `Cannot replay ${file.name}: ${(err as Error).message}`);
+}
+
+/** A replay dialog: loads the cast text, then plays it; a failure is one line in the dialog. */
+function openPlayer(title: string, loading: string, load: () => Promise<string>, describe: (err: unknown) => string): void {
+  const m = openModal(title, 'modal-replay');
+  const status = h('p', { class: 'muted', role: 'status' }, loading);
   m.body.append(status);
   let stop = (): void => undefined;
   m.onClose(() => stop());
   void (async () => {
     let cast: Cast;
     try {
-      cast = parseCast(await file.text());
+      cast = parseCast(await load());
     } catch (err) {
-      status.textContent = `Cannot replay ${file.name}: ${(err as Error).message}`;
+      status.textContent = describe(err);
       return;
     }
     status.remove();

@@ -4,29 +4,19 @@
 // alone; PORTHOLE_URL and --url beat it; a stale file is ignored. Shares are logged by id,
 // created, joined and revoked, and never with their token.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 import { until } from '../helpers/server.js';
+import { childScope } from '../helpers/subprocess.js';
 import { portholeCommand } from '../helpers/runtimes.js';
 
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tmp, track } = childScope('porthole-disc-');
 beforeAll(() => buildMain());
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'porthole-disc-'));
-  dirs.push(d);
-  return d;
-}
 
 function cleanEnv(extra: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: tmp(), XDG_CONFIG_HOME: '' };
@@ -42,7 +32,7 @@ function porthole(args: string[], env: NodeJS.ProcessEnv) {
 async function serve(env: NodeJS.ProcessEnv): Promise<{ child: ChildProcess; url: string; stderr: () => string; exited: Promise<number | null> }> {
   const cmd = portholeCommand(['serve']);
   const child = spawn(cmd.file, cmd.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  track(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
@@ -186,7 +176,7 @@ describe('serve says who can open its links', () => {
       env: cleanEnv({ PORTHOLE_DATA_DIR: tmp(), PORTHOLE_LOG_LEVEL: 'warn' }),
       stdio: ['ignore', 'pipe', 'pipe'],
     });
-    children.push(child);
+    track(child);
     const lines: string[] = [];
     createInterface({ input: child.stdout! }).on('line', (l) => lines.push(l));
     await until(() => lines.length >= 2, 15_000, 'two stdout lines');

@@ -5,15 +5,16 @@
 // refused, the program is stopped on exit (no orphan), and a missing or failing program is
 // exit 2 with one line.
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import { buildMain, ROOT } from '../helpers/build-main.js';
 import { processAlive, until } from '../helpers/server.js';
+import { childScope } from '../helpers/subprocess.js';
 import { portholeCommand } from '../helpers/runtimes.js';
 
 /** spawn(...cliArgv(args)): `porthole ARGS` under the runtime the suite runs (helpers/runtimes.ts). */
@@ -23,19 +24,8 @@ const cliArgv = (args: string[]): [string, string[]] => {
 };
 
 const STANDINS = join(ROOT, 'tests', 'fixtures', 'tunnels');
-const dirs: string[] = [];
-const children: ChildProcess[] = [];
-afterEach(() => {
-  for (const c of children.splice(0)) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
-  for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
-});
+const { tmp, track } = childScope('porthole-tunnel-');
 beforeAll(() => buildMain());
-
-function tmp(): string {
-  const d = mkdtempSync(join(tmpdir(), 'porthole-tunnel-'));
-  dirs.push(d);
-  return d;
-}
 
 /** PATH with the stand-ins (or without them) and node, and nothing else of the machine's. */
 function env(extra: NodeJS.ProcessEnv, withStandins = true): NodeJS.ProcessEnv {
@@ -53,7 +43,7 @@ interface Started {
 
 async function serve(args: string[], e: NodeJS.ProcessEnv, want = 3): Promise<Started> {
   const child = spawn(...cliArgv(['serve', '--port', '0', '--data-dir', tmp(), ...args]), { cwd: ROOT, env: e, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
+  track(child);
   let err = '';
   child.stderr!.on('data', (c: Buffer) => (err += c.toString()));
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
