@@ -1,12 +1,39 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * The contract-level files, run a second time against the server under Bun (a child process:
+ * tests/helpers/server-process.ts): HTTP API and auth, the WebSocket protocol, sessions
+ * lifecycle / redraw / recordings / backpressure, shutdown, `porthole serve`, and the pages.
+ * The rest (CLI clients, Electron, unit tests, options only the in-process Server takes) is
+ * runtime-independent or reaches into the Server, and runs once, under Node.
+ */
+export const BUN_FILES = [
+  'tests/integration/http-api.test.ts',
+  'tests/integration/http-auth.test.ts',
+  'tests/integration/http-validation.test.ts',
+  'tests/integration/http-fast-path.test.ts',
+  'tests/integration/ws.test.ts',
+  'tests/integration/sessions-lifecycle.test.ts',
+  'tests/integration/sessions-redraw.test.ts',
+  'tests/integration/sessions-recording.test.ts',
+  'tests/integration/sessions-backpressure.test.ts',
+  'tests/integration/shutdown.test.ts',
+  'tests/integration/serve-cli.test.ts',
+  'tests/integration/runtime.test.ts',
+  'tests/e2e/viewer.test.ts',
+  'tests/e2e/panel.test.ts',
+];
+
 export default defineConfig({
   test: {
-    include: ['tests/**/*.test.ts'],
     globalSetup: ['tests/helpers/global-setup.ts'],
     // node-pty and real servers: separate processes keep native handles apart.
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    projects: [
+      { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'] } },
+      { extends: true, test: { name: 'bun', include: BUN_FILES, env: { PORTHOLE_TEST_RUNTIME: 'bun' } } },
+    ],
   },
 });

@@ -3,6 +3,7 @@
 // `porthole ls` never pulls in the server and `porthole serve` never pulls in the client.
 import { EXIT, UsageError } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
+import { describeRuntime } from '../server/runtime.js';
 import type { AssetSource } from '../server/http/assets.js';
 import { boolFlag, formatHelp, parseCommandArgs, stringFlag, suggest, type FlagSpec } from './args.js';
 import { reportError } from './exit.js';
@@ -161,7 +162,7 @@ export async function dispatch(argv: readonly string[], ctx: CliContext): Promis
       return first === undefined ? EXIT.usage : EXIT.ok;
     }
     if (first === '--version' || first === '-v' || first === '-V') {
-      ctx.stdout.write(`porthole ${VERSION}\n`);
+      ctx.stdout.write(`porthole ${VERSION} (${describeRuntime()})\n`);
       return EXIT.ok;
     }
     const command = COMMANDS.find((c) => c.name === first);

@@ -10,6 +10,8 @@ import type { Session, WsServerMessage } from '../../common/protocol.js';
 import { silentLogger } from '../../main/server/log.js';
 import { loadRuntime } from '../../main/server/runtime.js';
 import { Server, type ServerOptions } from '../../main/server/server.js';
+import { cliRuntime, type CliRuntime } from './runtimes.js';
+import { startServerChild } from './server-process.js';
 
 export interface TestServer {
   server: Server;
@@ -48,8 +50,26 @@ export async function makeTempDir(prefix = 'porthole-test-'): Promise<string> {
   return dir;
 }
 
+/**
+ * The runtime the tests' servers run on: unset = in this process (Node); `bun`, `node` or
+ * `binary` = a child process under that runtime (server-process.ts). vitest.config.ts's "bun"
+ * project sets it.
+ */
+export function testRuntime(): CliRuntime | undefined {
+  return process.env.PORTHOLE_TEST_RUNTIME ? cliRuntime() : undefined;
+}
+
+/** True when the servers run as child processes: tests that reach into the Server skip then. */
+export const inChildProcess = testRuntime() !== undefined;
+
 export async function startServer(overrides: Partial<ServerOptions> = {}): Promise<TestServer> {
   const dataDir = overrides.dataDir ?? (await makeTempDir());
+  const childRuntime = testRuntime();
+  if (childRuntime) {
+    const c = await startServerChild(childRuntime, dataDir, overrides);
+    cleanups.push(c.close);
+    return withClient({ server: c.server, url: c.url, port: c.port, dataDir, ownerToken: c.ownerToken, close: c.close });
+  }
   const runtime = await loadRuntime();
   const server = await Server.create({
     pty: runtime.pty,
@@ -69,8 +89,12 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
     await server.close();
   };
   cleanups.push(close);
-  const ownerToken = server.mintOwnerToken().token;
+  return withClient({ server, url, port, dataDir, ownerToken: server.mintOwnerToken().token, close });
+}
 
+/** The HTTP client half of a TestServer, the same whichever way the server runs. */
+function withClient(base: Pick<TestServer, 'server' | 'url' | 'port' | 'dataDir' | 'ownerToken' | 'close'>): TestServer {
+  const { url, ownerToken } = base;
   const api = (path: string, init: ApiInit = {}) => {
     const headers: Record<string, string> = { ...(init.headers ?? {}) };
     const token = init.token === undefined ? ownerToken : init.token;
@@ -91,7 +115,7 @@ export async function startServer(overrides: Partial<ServerOptions> = {}): Promi
     if (r.status !== 201) throw new Error(`createSession: ${r.status} ${JSON.stringify(r.body)}`);
     return r.body;
   };
-  return { server, url, port, dataDir, ownerToken, api, json, createSession, close };
+  return { ...base, api, json, createSession };
 }
 
 /** A ws client that keeps every frame it receives and can wait for one. */
