@@ -28,13 +28,16 @@ export interface ReplayHooks {
   onResync?: () => void;
 }
 
-/** Applies frames as the renderer does: binary is output, `resize` resizes, `resync` resets. */
+/** Applies frames as the renderer does: binary is output, `ready` and `resize` size the terminal, `resync` resets. */
 export async function replay(term: HeadlessTerminal, frames: readonly Frame[], hooks: ReplayHooks = {}): Promise<void> {
   for (let i = 0; i < frames.length; i++) {
     const f = frames[i];
     if (f.kind === 'binary') {
       await writeTo(term, f.data);
       hooks.afterBinary?.(term, i);
+    } else if (f.msg.type === 'ready') {
+      // `ready` goes out right before the redraw and states the size it is drawn at (viewer.ts).
+      if (term.cols !== f.msg.session.cols || term.rows !== f.msg.session.rows) term.resize(f.msg.session.cols, f.msg.session.rows);
     } else if (f.msg.type === 'resize') {
       term.resize(f.msg.cols, f.msg.rows);
     } else if (f.msg.type === 'resync') {
