@@ -6,11 +6,13 @@ import { describe, expect, it } from 'vitest';
 import type { HealthResponse } from '../../common/protocol.js';
 import { VERSION } from '../../common/version.js';
 import { ROOT } from '../helpers/build-main.js';
-import { runtimeExecutable, type TestRuntime } from '../helpers/runtimes.js';
+import { portholeCommand, runtimeExecutable, type TestRuntime } from '../helpers/runtimes.js';
 import { makeTempDir, startServer, testRuntime } from '../helpers/server.js';
 import { startServerChild } from '../helpers/server-process.js';
 
-const expected: TestRuntime = testRuntime() ?? 'node';
+const cli = testRuntime() ?? 'node';
+/** The single binary is Bun inside. */
+const expected: TestRuntime = cli === 'node' ? 'node' : 'bun';
 
 describe(`runtime (${expected})`, () => {
   it('GET /health says which runtime answers', async () => {
@@ -22,13 +24,14 @@ describe(`runtime (${expected})`, () => {
   });
 
   it('porthole --version prints porthole <version> (<runtime> <version>)', () => {
-    const r = spawnSync(runtimeExecutable(expected), ['bin/porthole.js', '--version'], { cwd: ROOT, encoding: 'utf8' });
+    const cmd = portholeCommand(['--version'], cli);
+    const r = spawnSync(cmd.file, cmd.args, { cwd: ROOT, encoding: 'utf8' });
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(new RegExp(`^porthole ${VERSION.replace(/\./g, '\\.')} \\(${expected} \\d+\\.\\d+\\.\\d+\\)\\n$`));
   });
 
   it('loads node-pty under Node only: a Bun server has no node-pty in its memory map', async () => {
-    const child = await startServerChild(expected, await makeTempDir(), {});
+    const child = await startServerChild(cli, await makeTempDir(), {});
     try {
       const res = await fetch(`${child.url}/api/sessions`, {
         method: 'POST',
