@@ -210,7 +210,7 @@ export interface ConnectOptions {
   resumeFrom?: unknown;
 }
 
-export function connectWs(ts: TestServer, sessionId: string, opts: ConnectOptions = {}): TestSocket {
+export function connectWs(ts: Pick<TestServer, 'url' | 'ownerToken'>, sessionId: string, opts: ConnectOptions = {}): TestSocket {
   const headers: Record<string, string> = {};
   if (opts.headerToken) headers.authorization = `Bearer ${opts.headerToken}`;
   const wsUrl = ts.url.replace(/^http/, 'ws') + (opts.path ?? `/api/sessions/${sessionId}/ws`);
