@@ -31,6 +31,9 @@ export default defineConfig({
     pool: 'forks',
     testTimeout: 20_000,
     hookTimeout: 30_000,
+    // expect.poll's default (1 s) measures the machine's load more than the code: a state that
+    // does arrive may take longer on a busy 2-core CI box. Polls still fail on what never comes.
+    expect: { poll: { timeout: 10_000, interval: 50 } },
     projects: [
       { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'] } },
       { extends: true, test: { name: 'bun', include: BUN_FILES, env: { PORTHOLE_TEST_RUNTIME: 'bun' } } },
