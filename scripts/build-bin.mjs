@@ -4,13 +4,14 @@
 // `compile`, as `bun build --compile`), with the screen worker as a second entry point. The
 // result needs no Node, no Bun and no node_modules at run time.
 //
-//   node scripts/build-bin.mjs [--all] [--minify] [--bytecode] [--no-renderer] [--out DIR]
+//   node scripts/build-bin.mjs [--all] [--minify] [--no-bytecode] [--no-renderer] [--out DIR]
 //
 //   (default)       dist/bin/porthole for this machine
 //   --all           also dist/bin/porthole-<os>-<arch> for every target in TARGETS; Bun fetches
 //                   each target's runtime as an npm package (@oven/bun-<os>-<arch>)
-//   --minify        minify the bundle (smaller, a little faster to start)
-//   --bytecode      ship JavaScriptCore bytecode beside the source (faster start, bigger file)
+//   --minify        minify the bundle (0.6 MB smaller; no faster to start)
+//   --no-bytecode   leave out the JavaScriptCore bytecode that is shipped by default beside the
+//                   source (+5.6 MB, about half the start-up: benchmarks/results/bin.md)
 //   --no-renderer   use dist/renderer as it is (tests build it under their own lock)
 //   --out DIR       write there instead of dist/bin
 //
@@ -40,15 +41,16 @@ export const TARGETS = [
 ];
 
 function parseArgs(argv) {
-  const opts = { all: false, minify: false, bytecode: false, renderer: true, out: join(ROOT, 'dist/bin') };
+  const opts = { all: false, minify: false, bytecode: true, renderer: true, out: join(ROOT, 'dist/bin') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--all') opts.all = true;
     else if (a === '--minify') opts.minify = true;
     else if (a === '--bytecode') opts.bytecode = true;
+    else if (a === '--no-bytecode') opts.bytecode = false;
     else if (a === '--no-renderer') opts.renderer = false;
     else if (a === '--out') opts.out = resolve(argv[++i] ?? '');
-    else throw new Error(`build-bin: unknown flag ${a} (flags: --all --minify --bytecode --no-renderer --out DIR)`);
+    else throw new Error(`build-bin: unknown flag ${a} (flags: --all --minify --bytecode --no-bytecode --no-renderer --out DIR)`);
   }
   return opts;
 }
