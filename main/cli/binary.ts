@@ -4,20 +4,12 @@
 // The generated entry imports this module and calls runBinary() with the embedded paths.
 import { readFile } from 'node:fs/promises';
 import { memoryAssets } from '../server/http/assets.js';
-import { dispatch, type CliContext } from './commands.js';
+import { dispatch, processContext } from './commands.js';
 
 /** Runs the CLI; `pages` maps each renderer path ('index.html', 'assets/x.js') to where the
  *  binary holds the file. Exits the process with the command's code. */
 export async function runBinary(pages: ReadonlyMap<string, string>): Promise<never> {
   const assets = memoryAssets(new Map([...pages].map(([rel, embedded]) => [rel, () => readFile(embedded)])));
-  const ctx: CliContext = {
-    stdin: process.stdin,
-    stdout: process.stdout,
-    stderr: process.stderr,
-    env: process.env,
-    exit: (code) => process.exit(code),
-    assets,
-  };
-  const code = await dispatch(process.argv.slice(2), ctx);
+  const code = await dispatch(process.argv.slice(2), { ...processContext(), assets });
   process.exit(code);
 }

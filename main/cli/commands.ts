@@ -136,6 +136,11 @@ export const COMMANDS: readonly Command[] = [
   ),
 ];
 
+/** This process as a CliContext: what bin/porthole.js and the single binary hand dispatch(). */
+export function processContext(): CliContext {
+  return { stdin: process.stdin, stdout: process.stdout, stderr: process.stderr, env: process.env, exit: (code) => process.exit(code) };
+}
+
 export function mainHelp(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length)) + 2;
   return [
