@@ -160,7 +160,8 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
     return `Something went wrong while ${doing}.`;
   }
 
-  async function navigate(path: string, keepScroll = false): Promise<boolean> {
+  /** Lists `path`; `notFolder` (for links) runs instead of an error when it is not a folder. */
+  async function navigate(path: string, keepScroll = false, notFolder?: () => Promise<void>): Promise<boolean> {
     const seq = ++navSeq;
     const started = performance.now();
     statusEl.textContent = 'Loading…';
@@ -182,6 +183,11 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
       return true;
     } catch (err) {
       if (seq !== navSeq || disposed) return false;
+      if (notFolder && err instanceof ApiError && err.code === 'validation_failed') {
+        statusEl.textContent = '';
+        await notFolder();
+        return false;
+      }
       showError(failed(err, `opening ${path}`));
       statusEl.textContent = '';
       return false;
@@ -265,18 +271,14 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
       return;
     }
     if (e.type === 'symlink') {
-      // A link to a folder opens it; a link to a file (listing says "not a folder") is a file.
-      try {
-        await api.json(DirListingSchema, 'GET', `/api/fs?path=${encodeURIComponent(p)}`);
-        await navigate(p);
-        return;
-      } catch (err) {
-        if (!(err instanceof ApiError) || err.code !== 'validation_failed') {
-          showError(failed(err, `opening ${p}`));
-          return;
-        }
-      }
+      // A link to a folder opens it; a link to a file (the listing says "not a folder") is a file.
+      await navigate(p, false, () => openFile(p, e));
+      return;
     }
+    await openFile(p, e);
+  }
+
+  async function openFile(p: string, e: DirEntry): Promise<void> {
     const kind = previewKind(e.name, e.size);
     if (kind) await preview(p, e, kind);
     else await download(p, e.name);

@@ -5,11 +5,11 @@
 // and never shows on a share link. Each case runs against the in-process server (Node) and
 // against `porthole serve` under Bun.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TestRuntime } from '../helpers/runtimes.js';
 import { startTarget, type ServerTarget } from '../helpers/serve-child.js';
 import { makeTempDir } from '../helpers/server.js';
@@ -18,6 +18,10 @@ import { chromiumAvailable, e2eBrowserSuite, input, makeShare, newPage, PASSWORD
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' } };
 
 const RUNTIMES: TestRuntime[] = ['node', 'bun'];
+/** Generous: ~8 engineers share 2 cores, and each case runs under Bun too. */
+const POLL_MS = 20_000;
+const poll = <T>(fn: () => T | Promise<T>) => expect.poll(fn, { timeout: POLL_MS });
+vi.setConfig({ testTimeout: 90_000 });
 
 describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s', (runtime) => {
   const e2e = e2eBrowserSuite('shared');
@@ -34,12 +38,23 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     return { page, errors, id: s.id };
   }
 
+  /** A fresh server, a temp dir (filled by `fill`), a shell there, and the Files view open on it. */
+  async function filesViewOn(fill: (dir: string) => void = () => undefined, overrides: { uploadMaxBytes?: number } = {}): Promise<{ page: Page; errors: string[]; id: string; dir: string; ts: ServerTarget }> {
+    const ts = await e2eServer(overrides);
+    const dir = await makeTempDir('porthole-files-');
+    fill(dir);
+    const opened = await openFiles(ts, dir);
+    await clickFiles(opened.page);
+    await viewAt(opened.page, dir);
+    return { ...opened, dir, ts };
+  }
+
   const clickFiles = (page: Page) => page.getByRole('button', { name: 'Files in the session’s folder' }).click();
-  const viewAt = (page: Page, dir: string) => page.locator(`.files-view[data-path="${dir}"]:not([aria-busy])`).waitFor({ timeout: 10_000 });
+  const viewAt = (page: Page, dir: string) => page.locator(`.files-view[data-path="${dir}"]:not([aria-busy])`).waitFor({ timeout: POLL_MS });
   const rowNames = (page: Page) => page.locator('.fv-row:not([hidden])').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.name));
 
   async function waitForFile(file: string, bytes: Buffer): Promise<void> {
-    await expect.poll(() => (existsSync(file) ? readFileSync(file).equals(bytes) : false), { timeout: 10_000 }).toBe(true);
+    await expect.poll(() => (existsSync(file) ? readFileSync(file).equals(bytes) : false), { timeout: POLL_MS }).toBe(true);
   }
 
   it('opens at the shell’s current folder, lists it folders first, hides dot files until asked, and follows `cd`', async () => {
@@ -52,7 +67,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     const { page, errors, id } = await openFiles(ts, dir);
     // The shell has moved since it started: the view opens where it is now.
     await input(ts, id, 'cd sub\n');
-    await expect.poll(async () => (await ts.json<{ cwd: string }>(`/api/sessions/${id}/cwd`)).body.cwd).toBe(path.join(dir, 'sub'));
+    await poll(async () => (await ts.json<{ cwd: string }>(`/api/sessions/${id}/cwd`)).body.cwd).toBe(path.join(dir, 'sub'));
     await clickFiles(page);
     await viewAt(page, path.join(dir, 'sub'));
     expect(await rowNames(page)).toEqual(['deeper', 'inner.txt']);
@@ -73,14 +88,21 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
   });
 
   it('goes into a folder and downloads a file byte for byte; a small text file gets a preview first', async () => {
-    const ts = await e2eServer();
-    const dir = await makeTempDir('porthole-files-');
-    mkdirSync(path.join(dir, 'data'));
     const blob = randomBytes(300 * 1024);
-    writeFileSync(path.join(dir, 'data', 'blob.bin'), blob);
-    writeFileSync(path.join(dir, 'data', 'notes.txt'), 'line one\nline <b>two</b>\n');
-    const { page, errors } = await openFiles(ts, dir);
-    await clickFiles(page);
+    const { page, errors, dir } = await filesViewOn((dir) => {
+      mkdirSync(path.join(dir, 'data'));
+      writeFileSync(path.join(dir, 'data', 'blob.bin'), blob);
+      writeFileSync(path.join(dir, 'data', 'notes.txt'), 'line one\nline <b>two</b>\n');
+      symlinkSync('data', path.join(dir, 'to-data'));
+      symlinkSync('data/notes.txt', path.join(dir, 'notes-link.txt'));
+    });
+    // Links: to a folder opens it, to a file previews it.
+    await page.locator('.fv-row[data-name="notes-link.txt"][data-type="symlink"]').click();
+    await poll(() => page.locator('.fv-text').textContent()).toBe('line one\nline <b>two</b>\n');
+    await page.keyboard.press('Escape');
+    await page.locator('.fv-row[data-name="to-data"]').click();
+    await viewAt(page, path.join(dir, 'to-data'));
+    await page.locator('.fv-crumb', { hasText: path.basename(dir) }).click();
     await viewAt(page, dir);
     await page.locator('.fv-row[data-name="data"]').click();
     await viewAt(page, path.join(dir, 'data'));
@@ -89,19 +111,16 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     expect((await readFile((await download.path())!)).equals(blob)).toBe(true);
 
     await page.locator('.fv-row[data-name="notes.txt"]').click();
-    await expect.poll(() => page.locator('.fv-text').textContent()).toBe('line one\nline <b>two</b>\n');
+    await poll(() => page.locator('.fv-text').textContent()).toBe('line one\nline <b>two</b>\n');
     const [dl2] = await Promise.all([page.waitForEvent('download'), page.locator('.modal-preview').getByRole('button', { name: /^Download/ }).click()]);
     expect(await readFile((await dl2.path())!, 'utf8')).toBe('line one\nline <b>two</b>\n');
     expect(errors).toEqual([]);
   });
 
   it('uploads through the picker, and by dropping onto the terminal into the shell’s folder', async () => {
-    const ts = await e2eServer();
-    const dir = await makeTempDir('porthole-files-');
-    mkdirSync(path.join(dir, 'work'));
-    const { page, errors, id } = await openFiles(ts, dir);
-    await clickFiles(page);
-    await viewAt(page, dir);
+    const { page, errors, id, dir, ts } = await filesViewOn((dir) => {
+      mkdirSync(path.join(dir, 'work'));
+    });
     const picked = randomBytes(200 * 1024);
     await page.locator('.fv-picker').setInputFiles({ name: 'picked.bin', mimeType: 'application/octet-stream', buffer: picked });
     await waitForFile(path.join(dir, 'picked.bin'), picked);
@@ -110,7 +129,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     // Close the view, move the shell, drop onto the terminal: the file lands where the shell is.
     await page.getByRole('button', { name: 'Close the Files view' }).click();
     await input(ts, id, 'cd work\n');
-    await expect.poll(async () => (await ts.json<{ cwd: string }>(`/api/sessions/${id}/cwd`)).body.cwd).toBe(path.join(dir, 'work'));
+    await poll(async () => (await ts.json<{ cwd: string }>(`/api/sessions/${id}/cwd`)).body.cwd).toBe(path.join(dir, 'work'));
     const dropped = randomBytes(150 * 1024);
     await dropFiles(page, '.sv-term', [{ name: 'dropped.bin', bytes: dropped }]);
     await waitForFile(path.join(dir, 'work', 'dropped.bin'), dropped);
@@ -121,11 +140,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
   });
 
   it('cancels an upload: neither the file nor a temp file is left', async () => {
-    const ts = await e2eServer();
-    const dir = await makeTempDir('porthole-files-');
-    const { page, errors } = await openFiles(ts, dir);
-    await clickFiles(page);
-    await viewAt(page, dir);
+    const { page, errors, dir } = await filesViewOn();
     // A slow link, so the upload is still going when Cancel is clicked.
     const cdp = await page.context().newCDPSession(page);
     await cdp.send('Network.enable');
@@ -133,26 +148,23 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     await dropFiles(page, '.files-view', [{ name: 'huge.bin', size: 40 * 1024 * 1024 }]);
     const item = page.locator('.fv-upload[data-name="huge.bin"]');
     await page.locator('.fv-upload[data-name="huge.bin"][data-state=running]').waitFor();
-    await expect.poll(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), { timeout: 15_000 }).toBe(true);
+    await expect.poll(() => readdirSync(dir).some((n) => n.startsWith('.porthole-upload.')), { timeout: POLL_MS }).toBe(true);
     await item.getByRole('button', { name: /Cancel the upload/ }).click();
-    await expect.poll(() => item.locator('.fv-up-text').textContent().catch(() => 'Cancelled')).toBe('Cancelled');
-    await expect.poll(() => readdirSync(dir), { timeout: 10_000 }).toEqual([]);
+    await poll(() => item.locator('.fv-up-text').textContent().catch(() => 'Cancelled')).toBe('Cancelled');
+    await expect.poll(() => readdirSync(dir), { timeout: POLL_MS }).toEqual([]);
     expect(errors).toEqual([]);
   });
 
   it('asks before overwriting: Cancel keeps the old file, Replace writes the new one', async () => {
-    const ts = await e2eServer();
-    const dir = await makeTempDir('porthole-files-');
-    writeFileSync(path.join(dir, 'config.yml'), 'old: true\n');
-    const { page, errors } = await openFiles(ts, dir);
-    await clickFiles(page);
-    await viewAt(page, dir);
+    const { page, errors, dir } = await filesViewOn((dir) => {
+      writeFileSync(path.join(dir, 'config.yml'), 'old: true\n');
+    });
     const upload = () => page.locator('.fv-picker').setInputFiles({ name: 'config.yml', mimeType: 'text/yaml', buffer: Buffer.from('new: true\n') });
     await upload();
     const ask = page.getByRole('dialog', { name: 'Replace file?' });
     await ask.waitFor();
     await ask.getByRole('button', { name: 'Cancel' }).click();
-    await expect.poll(() => page.locator('.fv-upload[data-name="config.yml"] .fv-up-text').textContent()).toBe('Not replaced');
+    await poll(() => page.locator('.fv-upload[data-name="config.yml"] .fv-up-text').textContent()).toBe('Not replaced');
     expect(readFileSync(path.join(dir, 'config.yml'), 'utf8')).toBe('old: true\n');
     await upload();
     await ask.getByRole('button', { name: 'Replace' }).click();
@@ -163,15 +175,11 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
 
   // The limit is a ServerOptions knob (no flag), so only the in-process server can lower it.
   it.skipIf(runtime === 'bun')('refuses a file over the upload limit before sending a byte, and says why', async () => {
-    const ts = await e2eServer({ uploadMaxBytes: 1024 });
-    const dir = await makeTempDir('porthole-files-');
-    const { page, errors } = await openFiles(ts, dir);
-    await clickFiles(page);
-    await viewAt(page, dir);
+    const { page, errors, dir } = await filesViewOn(undefined, { uploadMaxBytes: 1024 });
     let uploads = 0;
     page.on('request', (r) => void (r.url().includes('/api/fs/upload') && uploads++));
     await page.locator('.fv-picker').setInputFiles({ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(2048) });
-    await expect.poll(() => page.locator('.fv-upload[data-name="big.bin"] .fv-up-text').textContent())
+    await poll(() => page.locator('.fv-upload[data-name="big.bin"] .fv-up-text').textContent())
       .toBe('“big.bin” is 2.0 KB; the server accepts uploads up to 1.0 KB. Nothing was sent.');
     expect(uploads).toBe(0);
     expect(readdirSync(dir)).toEqual([]);
@@ -179,11 +187,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
   });
 
   it('makes a new folder and says so when the name exists', async () => {
-    const ts = await e2eServer();
-    const dir = await makeTempDir('porthole-files-');
-    const { page, errors } = await openFiles(ts, dir);
-    await clickFiles(page);
-    await viewAt(page, dir);
+    const { page, errors, dir } = await filesViewOn();
     await page.getByRole('button', { name: 'New folder' }).click();
     await page.locator('#fv-mkdir-name').fill('made here');
     await page.getByRole('button', { name: 'Create' }).click();
@@ -192,7 +196,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     await page.getByRole('button', { name: 'New folder' }).click();
     await page.locator('#fv-mkdir-name').fill('made here');
     await page.getByRole('button', { name: 'Create' }).click();
-    await expect.poll(() => page.locator('.modal .error').textContent()).toContain('already exists');
+    await poll(() => page.locator('.modal .error').textContent()).toContain('already exists');
     await page.keyboard.press('Escape');
     expect(errors).toEqual([]);
   });
