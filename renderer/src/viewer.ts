@@ -12,6 +12,7 @@ import { clear, h } from './dom.js';
 import { FlowWriter } from './flow.js';
 import { createKeyBar } from './keybar.js';
 import { brand, messageScreen, type ScreenAction } from './screens.js';
+import { canReplay, canRequestControl } from './features.js';
 import { SessionSocket, type EndReason } from './socket.js';
 import { ScaledStage } from './stage.js';
 import { createTerminal } from './terminal.js';
@@ -134,7 +135,7 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
       askBtn.hidden = true;
       if (reason.kind === 'forbidden' || reason.kind === 'unauthenticated' || reason.kind === 'not_found') forgetShareToken(sessionId);
       // An ended session's recording opens to this link (contract section 8, replay).
-      const replay = reason.kind === 'ended' && socket.features.has('replay') ? () => openViewerReplay(sessionId, token, title.textContent ?? '') : undefined;
+      const replay = canReplay(reason, socket.features) ? () => openViewerReplay(sessionId, token, title.textContent ?? '') : undefined;
       show(root, endScreen(reason, token, replay), true);
     },
   });
@@ -233,7 +234,7 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
 
   /** The Request control button: shown for a view link only, disabled while a request waits. */
   function setAsking(asking: boolean): void {
-    askBtn.hidden = mode !== 'view' || !socket.features.has('request_control');
+    askBtn.hidden = !canRequestControl(mode, socket.features);
     askBtn.disabled = asking;
     askBtn.textContent = asking ? 'Asked the owner…' : 'Request control';
   }

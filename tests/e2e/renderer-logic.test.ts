@@ -341,3 +341,18 @@ describe('ListSync (the panel list across an event-stream reconnect)', () => {
     ]);
   });
 });
+
+describe('features the server lists decide what the viewer offers', () => {
+  it('hides Request control and Replay on a server without them (an older one lists none)', async () => {
+    const { canReplay, canRequestControl } = await import('../../renderer/src/features.js');
+    const all = new Set(['request_control', 'replay', 'resume']);
+    const none = new Set<string>();
+    expect(canRequestControl('view', all)).toBe(true);
+    expect(canRequestControl('view', none)).toBe(false);
+    expect(canRequestControl('control', all)).toBe(false);
+    expect(canRequestControl('owner', all)).toBe(false);
+    expect(canReplay({ kind: 'ended', exitCode: 0 }, all)).toBe(true);
+    expect(canReplay({ kind: 'ended', exitCode: 0 }, none)).toBe(false);
+    expect(canReplay({ kind: 'not_found' }, all)).toBe(false);
+  });
+});
