@@ -7,12 +7,14 @@ import type { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { WebglAddon } from '@xterm/addon-webgl';
+import { TERMINAL_COLORS } from '../../common/terminal-queries.js';
 import { copyText, h } from './dom.js';
 
 export const THEME: ITheme = {
-  background: '#0d1117',
-  foreground: '#e6edf3',
-  cursor: '#7ee787',
+  // The colours the server's screen reports to OSC 10/11/12 queries: one source for both.
+  background: TERMINAL_COLORS.background,
+  foreground: TERMINAL_COLORS.foreground,
+  cursor: TERMINAL_COLORS.cursor,
   cursorAccent: '#0d1117',
   selectionBackground: '#264f78',
   black: '#484f58',
@@ -57,6 +59,26 @@ export interface TermKit {
   dispose(): void;
 }
 
+/**
+ * The program's terminal queries are answered once, by the server's own screen (see
+ * common/terminal-queries.ts): a page that answered too would make a program read one answer
+ * per open page. These handlers take the queries before xterm.js's own (which would reply as
+ * typed input); colour *settings* (OSC 10/11 with a colour) still reach xterm.js.
+ */
+function swallowQueries(term: Terminal): void {
+  const yes = (): boolean => true;
+  term.parser.registerCsiHandler({ final: 'n' }, (p) => p[0] === 5 || p[0] === 6); // DSR status, cursor position
+  term.parser.registerCsiHandler({ prefix: '?', final: 'n' }, yes); // DECXCPR and other DEC reports
+  term.parser.registerCsiHandler({ final: 'c' }, yes); // primary device attributes
+  term.parser.registerCsiHandler({ prefix: '>', final: 'c' }, yes); // secondary
+  term.parser.registerCsiHandler({ prefix: '=', final: 'c' }, yes); // tertiary
+  term.parser.registerCsiHandler({ intermediates: '$', final: 'p' }, yes); // DECRQM (ANSI modes)
+  term.parser.registerCsiHandler({ prefix: '?', intermediates: '$', final: 'p' }, yes); // DECRQM (DEC modes)
+  term.parser.registerCsiHandler({ prefix: '>', final: 'q' }, yes); // XTVERSION
+  term.parser.registerDcsHandler({ intermediates: '$', final: 'q' }, yes); // DECRQSS
+  for (const code of [4, 10, 11, 12]) term.parser.registerOscHandler(code, (data) => data.split(';').includes('?'));
+}
+
 export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): TermKit {
   const term = new Terminal({
     cols: opts.cols ?? 80,
@@ -83,6 +105,7 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
     }),
   );
   term.open(parent);
+  swallowQueries(term);
 
   let webgl: WebglAddon | null = null;
   let disposed = false;

@@ -9,6 +9,7 @@ import { INPUT_MAX_BYTES, VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from
 import { WsServerMessageSchema, type Session, type ViewMode } from '../../../common/protocol.js';
 import { ResumeCursor } from '../../../common/resume.js';
 import { connectError, noSession, refusalError, type ApiClient } from './api.js';
+import { QueryReplyFilter } from '../../../common/terminal-queries.js';
 import { DetachKeyFilter } from './detach.js';
 import { resizeWatchFor } from '../../server/platform/signals.js';
 import { terminalSize, type ClientIO, type ClientSignal } from './io.js';
@@ -66,6 +67,9 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
     /** The current socket has said `ready` (reset per connection). */
     let live = false;
     const filter = new DetachKeyFilter();
+    // This terminal answers the program's queries too; the server's screen already does, once:
+    // its answers to what we pass it are dropped from our input (common/terminal-queries.ts).
+    const replies = new QueryReplyFilter();
     const cleanups: Array<() => void> = [];
     const timers = new Set<NodeJS.Timeout>();
     let settled = false;
@@ -141,7 +145,8 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
 
     const onInput = (chunk: Buffer | string) => {
       if (settled || ws.readyState !== WebSocket.OPEN) return;
-      const { forward, detach } = filter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      const { forward: typed, detach } = filter.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+      const forward = typed.includes(0x1b) ? Buffer.from(replies.filterInput(typed.toString('latin1')), 'latin1') : typed;
       if (forward.length > 0 && mode !== 'view') sendInput(forward);
       if (detach) finish({ kind: 'detached' });
     };
@@ -178,6 +183,7 @@ export function bridge(opts: BridgeOptions): Promise<BridgeResult> {
     };
 
     const writeOutput = (buf: Buffer) => {
+      if (io.stdout.isTTY) replies.noteOutput(buf.toString('latin1'));
       if (!io.stdout.write(buf) && !ws.isPaused) {
         // Backpressure: stop reading the socket until this terminal has drained.
         ws.pause();

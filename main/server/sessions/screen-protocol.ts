@@ -14,6 +14,8 @@ export type ToScreenWorker =
 export type FromScreenWorker =
   | { t: 'ack'; s: number; offset: number; done: number }
   | { t: 'title'; s: number; title: string }
+  /** The screen's answer to a terminal query in the output: written to the PTY as input. */
+  | { t: 'reply'; s: number; d: string }
   | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how

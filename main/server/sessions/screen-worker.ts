@@ -11,6 +11,7 @@ import headless from '@xterm/headless';
 import serializeAddon from '@xterm/addon-serialize';
 import type * as Headless from '@xterm/headless';
 import type * as Serialize from '@xterm/addon-serialize';
+import { oscColorReply } from '../../../common/terminal-queries.js';
 import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
 
 // Both packages are CommonJS: their classes hang off the default export on Node and Bun alike.
@@ -64,6 +65,17 @@ const open = (s: number, cols: number, rows: number, scrollback: number): void =
   const serializer = new SerializeAddon();
   term.loadAddon(serializer);
   term.onTitleChange((title) => send({ t: 'title', s, title }));
+  // This screen is the one terminal that answers the program's queries (cursor position, device
+  // attributes, modes: xterm's own replies; the colour queries below): exactly once each, into
+  // the PTY, whoever watches. Pages never answer (common/terminal-queries.ts).
+  term.onData((d) => send({ t: 'reply', s, d }));
+  for (const code of [10, 11, 12] as const) {
+    term.parser.registerOscHandler(code, (data) => {
+      if (data !== '?') return false;
+      send({ t: 'reply', s, d: oscColorReply(code) });
+      return true;
+    });
+  }
   screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined });
 };
 

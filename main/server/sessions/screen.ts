@@ -53,6 +53,8 @@ export interface ScreenOptions {
   rows: number;
   scrollback: number;
   onTitle: (title: string) => void;
+  /** The screen answered a terminal query: the answer goes to the program as input. */
+  onReply?: (data: string) => void;
   /** Called when the backlog falls below SCREEN_BACKLOG_RESUME_BYTES. */
   onBacklogLow: () => void;
 }
@@ -151,6 +153,8 @@ export class Screen {
       this.trim(m.offset, m.done);
     } else if (m.t === 'title') {
       this.opts.onTitle(m.title);
+    } else if (m.t === 'reply') {
+      this.opts.onReply?.(m.d);
     } else {
       this.trim(m.offset, m.done);
       const cb = this.pending.get(m.id);

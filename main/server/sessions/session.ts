@@ -109,6 +109,8 @@ export class PtySession implements SessionHandle {
         this.title = title;
         this.viewers.broadcastText({ type: 'title', title });
       },
+      // The one answer to a terminal query (common/terminal-queries.ts): straight to the PTY.
+      onReply: (data) => this.write(data),
       onBacklogLow: () => {
         if (!this.paused) return;
         this.paused = false;
