@@ -174,6 +174,37 @@ export const PTY_CASES: PtyCase[] = [
     },
   },
   {
+    name: 'pause() holds a flood (bounded bytes while paused), resume() delivers the rest in order',
+    async run(port) {
+      const n = 1_000_000; // ~6.9 MB
+      const r = spawn(port, `stty -echo; read x; seq 1 ${n}`);
+      await new Promise((res) => setTimeout(res, 100));
+      r.proc.pause();
+      r.proc.write('go\n');
+      await new Promise((res) => setTimeout(res, 800));
+      const held = r.chunks.reduce((a, c) => a + c.length, 0);
+      // The kernel's buffers and one read at most, not the 6.9 MB the child would write.
+      assert.ok(held < 1024 * 1024, `${held} bytes arrived while paused`);
+      r.proc.resume();
+      const { output } = await withTimeout(r.exit, 30_000, 'flood exit');
+      assert.ok(output.toString('latin1').endsWith(seqText(n)), 'every byte, in order, after resume');
+    },
+  },
+  {
+    name: 'pause() never reaches a program that turned flow control off (raw mode) as input',
+    async run(port) {
+      const r = spawn(port, 'stty -ixon raw -echo; echo ready; head -c 1 | od -An -tx1; stty sane');
+      await waitForText(r, 'ready');
+      r.proc.pause();
+      r.proc.write('x');
+      await new Promise((res) => setTimeout(res, 100));
+      r.proc.resume();
+      await withTimeout(r.exit, 5000, 'exit');
+      assert.match(r.text(), /78/, 'the program read the x typed (hex 78)');
+      assert.doesNotMatch(r.text(), /\b13\b|\b11\b/, 'and no XOFF/XON');
+    },
+  },
+  {
     name: 'write, resize and kill after the exit are no-ops',
     async run(port) {
       const r = spawn(port, 'exit 0');

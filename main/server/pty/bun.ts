@@ -8,14 +8,23 @@
 // a writer that keeps the slave open past the leader (a daemonised child in another group) is
 // waited for until its group is gone and output has gone quiet, at most DRAIN_MAX_MS.
 //
-// Bun's terminal cannot stop reading (no pause()): canPause is false and the session bounds a
-// flood itself (see session.ts, "spill").
-import { constants } from 'node:os';
+// Bun's terminal cannot stop reading (no pause(), no fd to stop polling). What holds a flood
+// instead is the terminal's own flow control, as on a real terminal: pause() types XOFF (^S)
+// into the PTY, and with IXON set (the default termios, and every shell's cooked mode) the line
+// discipline consumes it and the child's writes block until resume() types XON (^Q); the
+// program sees nothing. A program that turned IXON off (raw mode: vim, tmux, less) would read
+// ^S as a key, so then nothing is typed and the flood is bounded only by what the session drops
+// (docs/runtimes.md). Linux restarts a stopped tty when IXON is turned off, so a program that
+// switches to raw mode mid-pause is not left stopped. Bun's PTY has IXANY on (any key restarts
+// output), so a key typed while paused is followed by another XOFF.
+import { constants, platform } from 'node:os';
 import type { PtyDisposable, PtyExit, PtyPort, PtyProcess, PtySpawnOptions } from './port.js';
 
 /** The slice of Bun's API this adapter uses (bun-types is not a dependency). */
 interface BunTerminal {
   write(data: string | Uint8Array): number;
+  /** c_iflag of the PTY's termios; 0 once closed. */
+  readonly inputFlags: number;
   resize(cols: number, rows: number): void;
   close(): void;
   readonly closed: boolean;
@@ -43,6 +52,11 @@ function bun(): BunGlobal {
   if (!b) throw new Error('the Bun PTY adapter runs under Bun only');
   return b;
 }
+
+/** termios IXON: XON/XOFF output flow control is on. */
+const IXON = platform() === 'darwin' ? 0x200 : 0o2000;
+const XOFF = '\x13';
+const XON = '\x11';
 
 /** After the leader's exit, how long a slave still held elsewhere is waited for at most. */
 const DRAIN_MAX_MS = 250;
@@ -76,7 +90,7 @@ function groupAlive(pgid: number): boolean {
 
 class BunPtyProcess implements PtyProcess {
   readonly pid: number;
-  readonly canPause = false;
+  private stopped = false;
   private readonly proc: BunSubprocess;
   private readonly data = new Listeners<Buffer>();
   private readonly exit = new Listeners<PtyExit>();
@@ -143,7 +157,10 @@ class BunPtyProcess implements PtyProcess {
 
   write(data: string | Uint8Array): void {
     if (this.done) return;
-    this.proc.terminal?.write(data);
+    const t = this.proc.terminal;
+    t?.write(data);
+    // Bun's PTY starts with IXANY, so any key typed while stopped restarts output: stop it again.
+    if (this.stopped && t && (t.inputFlags & IXON) !== 0) t.write(XOFF);
   }
 
   resize(cols: number, rows: number): void {
@@ -160,11 +177,21 @@ class BunPtyProcess implements PtyProcess {
     }
   }
 
+  /** Types XOFF if the line discipline will take it as flow control (IXON), never as a key. */
   pause(): void {
-    // Bun's terminal has no way to stop reading (canPause = false).
+    const t = this.proc.terminal;
+    if (this.done || this.stopped || !t || (t.inputFlags & IXON) === 0) return;
+    this.stopped = true;
+    t.write(XOFF);
   }
 
-  resume(): void {}
+  resume(): void {
+    if (!this.stopped) return;
+    this.stopped = false;
+    const t = this.proc.terminal;
+    // If IXON went off meanwhile, Linux has restarted the tty and XON would be a key: skip it.
+    if (!this.done && t && (t.inputFlags & IXON) !== 0) t.write(XON);
+  }
 }
 
 export const bunPtyPort: PtyPort = {

@@ -32,7 +32,6 @@ class NodePtyProcess implements PtyProcess {
   private lastDataAt = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
   private leaderWatch: NodeJS.Timeout | undefined;
-  readonly canPause = true;
 
   constructor(private readonly term: pty.IPty) {
     this.pid = term.pid;

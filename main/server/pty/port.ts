@@ -37,13 +37,12 @@ export interface PtyProcess {
   /** Signals the child alone; sessions signal the whole group themselves (see process-group.ts). */
   kill(signal?: NodeJS.Signals): void;
   /**
-   * Stop reading output for now (the child blocks once the kernel buffer fills). An adapter
-   * that cannot stop reading says so in `canPause`; then the session bounds memory otherwise.
+   * Hold the child's output for now: its writes block once the kernel buffer fills, so a flood
+   * faster than the screen parser costs no memory. node-pty stops reading; Bun's terminal, which
+   * cannot, types XOFF (bun.ts). Best effort: a session stays correct if output keeps coming.
    */
   pause(): void;
   resume(): void;
-  /** Whether pause() really stops reads (node-pty: yes; Bun's terminal: no). */
-  readonly canPause: boolean;
 }
 
 export interface PtyPort {
