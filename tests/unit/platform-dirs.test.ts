@@ -1,6 +1,6 @@
 // Where the data dir goes on each OS, and which mechanism protects the secret there.
 import { describe, expect, it } from 'vitest';
-import { dataDirFor, secretProtection } from '../../main/server/platform/dirs.js';
+import { clientDataDirCandidates, dataDirFor, desktopDataDirFor, secretProtection } from '../../main/server/platform/dirs.js';
 import { defaultDataDir } from '../../main/server/datadir.js';
 import os from 'node:os';
 
@@ -33,5 +33,19 @@ describe('secretProtection', () => {
     expect(secretProtection('linux')).toBe('mode');
     expect(secretProtection('darwin')).toBe('mode');
     expect(secretProtection('win32')).toBe('acl');
+  });
+});
+
+describe('the desktop app\'s data dir, and where client commands look', () => {
+  it('desktop: userData, which is the headless default on Linux and Windows', () => {
+    expect(desktopDataDirFor('linux', {}, '/home/a')).toBe('/home/a/.config/porthole');
+    expect(desktopDataDirFor('win32', { APPDATA: 'C:\\Users\\a\\AppData\\Roaming' }, 'C:\\Users\\a')).toBe('C:\\Users\\a\\AppData\\Roaming\\porthole');
+    expect(desktopDataDirFor('darwin', {}, '/Users/a')).toBe('/Users/a/Library/Application Support/porthole');
+  });
+
+  it('clients: one place on Linux and Windows; on macOS the XDG dir, then the desktop app\'s', () => {
+    expect(clientDataDirCandidates('linux', {}, '/home/a')).toEqual(['/home/a/.config/porthole']);
+    expect(clientDataDirCandidates('win32', { APPDATA: 'C:\\R' }, 'C:\\Users\\a')).toEqual(['C:\\R\\porthole']);
+    expect(clientDataDirCandidates('darwin', {}, '/Users/a')).toEqual(['/Users/a/.config/porthole', '/Users/a/Library/Application Support/porthole']);
   });
 });

@@ -2,7 +2,9 @@
 // token minted from the data dir's secret, which only the OS user who runs the server can read.
 // The token travels in headers only, never in argv or URLs.
 import { readFile } from 'node:fs/promises';
+import { homedir } from 'node:os';
 import { join } from 'node:path';
+import { clientDataDirCandidates } from '../../server/platform/dirs.js';
 import { UsageError } from '../../../common/errors.js';
 import { ApiClient, DEFAULT_URL, parseServerUrl, type TokenSource } from './api.js';
 import type { ClientIO } from './io.js';
@@ -59,8 +61,12 @@ export async function resolveOwnerCredential(
   const fromEnv = env.PORTHOLE_TOKEN?.trim();
   if (fromEnv) return { token: fromEnv, source: 'env' };
   const dir = dataDirFrom(dataDir, env);
-  const secret = await readSecret(dir);
-  if (secret) return { token: mintOwnerToken(secret, CLIENT_TOKEN_TTL_SECONDS), source: 'datadir' };
+  // Nothing named a dir: the headless default, then the desktop app's where it differs (macOS).
+  const named = dataDir !== undefined || Boolean(env.PORTHOLE_DATA_DIR);
+  for (const d of named ? [dir] : clientDataDirCandidates(process.platform, env, homedir())) {
+    const secret = await readSecret(d);
+    if (secret) return { token: mintOwnerToken(secret, CLIENT_TOKEN_TTL_SECONDS), source: 'datadir' };
+  }
   // No secret: ask the server (this also turns "no server" into its own clear line).
   const probe = new ApiClient({ base, token: null, tokenSource: 'none', fetch: fetchImpl });
   const config = await probe.authConfig();

@@ -25,6 +25,25 @@ export function dataDirFor(platform: Platform, env: Env, home: string): string {
 }
 
 /**
+ * The desktop app's data dir (Electron's userData, named after package.json `name`): on Linux
+ * and Windows the headless default itself; on macOS `~/Library/Application Support/porthole`.
+ */
+export function desktopDataDirFor(platform: Platform, env: Env, home: string): string {
+  if (platform === 'darwin') return pathFor(platform).join(home, 'Library', 'Application Support', 'porthole');
+  return dataDirFor(platform, env, home);
+}
+
+/**
+ * Where a client command (run, attach, ls, share, ...) looks for a secret when no --data-dir or
+ * PORTHOLE_DATA_DIR names one: the headless default, then the desktop app's when it differs
+ * (macOS), so `porthole ls` reaches the desktop's server there with no flags too.
+ */
+export function clientDataDirCandidates(platform: Platform, env: Env, home: string): string[] {
+  const dirs = [dataDirFor(platform, env, home), desktopDataDirFor(platform, env, home)];
+  return dirs.filter((d, i) => dirs.indexOf(d) === i);
+}
+
+/**
  * What keeps the secret (and config.json's password hash) private:
  * - 'mode': POSIX permission bits; the data dir is 0700 and secret files 0600, and a secret
  *   found readable by others is tightened to 0600 at start.
