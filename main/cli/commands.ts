@@ -105,12 +105,13 @@ export const COMMANDS: readonly Command[] = [
   ),
   clientCommand(
     'share',
-    'porthole share ID [--mode view|control] [--expires DURATION] [--label TEXT]',
+    'porthole share ID [--mode view|control] [--expires DURATION] [--label TEXT] [--max-viewers N]',
     'print a new share link for a session',
     {
       mode: { type: 'string', valueName: 'MODE', description: 'view (default) or control' },
       expires: { type: 'string', valueName: 'DURATION', description: 'lifetime like 90s, 30m, 2h, 7d (default 24h)' },
       label: { type: 'string', valueName: 'TEXT', description: 'a note shown in the share list' },
+      'max-viewers': { type: 'string', valueName: 'N', description: 'at most N people at once through the link (1..1000)' },
     },
     1,
     async ({ values, positionals }, client) =>
@@ -120,6 +121,7 @@ export const COMMANDS: readonly Command[] = [
         mode: stringFlag(values, 'mode'),
         expires: stringFlag(values, 'expires'),
         label: stringFlag(values, 'label'),
+        maxViewers: stringFlag(values, 'max-viewers'),
       }),
   ),
   clientCommand(

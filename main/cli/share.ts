@@ -1,7 +1,7 @@
-// `porthole share ID [--mode view|control] [--expires DURATION] [--label TEXT]`: a new share
+// `porthole share ID [--mode view|control] [--expires DURATION] [--label TEXT] [--max-viewers N]`: a new share
 // link for a session, printed alone on stdout so `$(porthole share ID)` captures just the URL.
 import { UsageError } from '../../common/errors.js';
-import { DEFAULT_SHARE_EXPIRES_SECONDS, parseDuration, SESSION_NAME_MAX, type ShareMode } from '../../common/protocol.js';
+import { DEFAULT_SHARE_EXPIRES_SECONDS, MAX_VIEWERS_MAX, MAX_VIEWERS_MIN, parseDuration, SESSION_NAME_MAX, type ShareMode } from '../../common/protocol.js';
 import { connect, type ClientFlags } from './client/credentials.js';
 import { findSession } from './client/format.js';
 import { processIO, type ClientIO, type ClientOutput } from './client/io.js';
@@ -14,6 +14,17 @@ export interface ShareOptions extends ClientFlags {
   /** How long the link works: 90s, 30m, 2h, 7d (default 24h). */
   expires?: string;
   label?: string;
+  /** `--max-viewers N`: sockets open at once through the link (contract section 8). */
+  maxViewers?: string;
+}
+
+export function parseMaxViewers(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = /^\s*\d{1,4}\s*$/.test(text) ? Number(text) : Number.NaN;
+  if (!Number.isInteger(n) || n < MAX_VIEWERS_MIN || n > MAX_VIEWERS_MAX) {
+    throw new UsageError(`--max-viewers must be a whole number from ${MAX_VIEWERS_MIN} to ${MAX_VIEWERS_MAX}, not ${JSON.stringify(text)}`);
+  }
+  return n;
 }
 
 export function parseShareMode(text: string | undefined, flag: string): ShareMode {
@@ -42,12 +53,18 @@ export async function share(opts: ShareOptions, io: ClientIO = processIO()): Pro
   // Every flag is checked before anything touches the network or the data dir.
   const mode = parseShareMode(opts.mode, '--mode');
   const expiresIn = parseExpires(opts.expires);
+  const maxViewers = parseMaxViewers(opts.maxViewers);
   if (opts.label !== undefined && (opts.label.length === 0 || opts.label.length > SESSION_NAME_MAX)) {
     throw new UsageError(`--label must be 1 to ${SESSION_NAME_MAX} characters`);
   }
   const api = await connect(opts, io);
   const session = await findSession(api, opts.id);
-  const created = await api.createShare(session.id, { mode, expiresIn, ...(opts.label ? { label: opts.label } : {}) });
+  const created = await api.createShare(session.id, {
+    mode,
+    expiresIn,
+    ...(opts.label ? { label: opts.label } : {}),
+    ...(maxViewers !== undefined ? { maxViewers } : {}),
+  });
   io.stdout.write(created.url + '\n');
   if ((io.stderr as ClientOutput).isTTY) {
     // For the person at the terminal only; scripts read the URL from stdout.

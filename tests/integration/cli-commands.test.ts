@@ -164,6 +164,18 @@ describe('porthole share', () => {
     expect(ttl).toBeLessThanOrEqual(2 * 3600_000 + 1000);
   });
 
+  it('--max-viewers caps the link (listed with its cap); a bad value is a usage error before any request', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession();
+    const io = testIO();
+    expect(await share({ ...flags(ts), id: s.id, maxViewers: '3' }, io)).toBe(0);
+    const list = await ts.json<Array<{ maxViewers: number | null }>>(`/api/sessions/${s.id}/shares`);
+    expect(list.body[0].maxViewers).toBe(3);
+    for (const bad of ['0', '1001', '2.5', 'lots', '']) {
+      await expect(share({ url: 'http://127.0.0.1:1', id: s.id, maxViewers: bad }, testIO())).rejects.toThrow(/--max-viewers must be a whole number from 1 to 1000/);
+    }
+  });
+
   it('defaults to a view link and accepts a unique id prefix', async () => {
     const ts = await startServer();
     const s = await ts.createSession();
