@@ -193,8 +193,12 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     };
     const probe = () => page.evaluate(() => window.portholeProbe!.size());
     // The panel's fit settles (a resize observer, debounced): wait until the server has it.
-    await expect.poll(async () => { const m = await probe(); return (await size()) === `${m.cols}x${m.rows}`; }).toBe(true);
-    const mine = await probe();
+    // The panel's fit settles (a resize observer, debounced; fonts): compare with its size now.
+    const panelHasIt = async () => {
+      const m = await probe();
+      return (await size()) === `${m.cols}x${m.rows}`;
+    };
+    await expect.poll(panelHasIt).toBe(true);
     // An attached CLI at 60x15 resizes: it is the latest.
     const cli = connectWs(ts, s.id);
     await cli.waitForText('ready');
@@ -203,11 +207,12 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     // The owner clicks into the panel's terminal (focus): the panel is the latest again.
     await page.locator('.sv-toolbar').click({ position: { x: 5, y: 5 } });
     await page.locator('.sv-term').click();
-    await expect.poll(size).toBe(`${mine.cols}x${mine.rows}`);
+    await expect.poll(async () => (await size()) !== '60x15' && (await panelHasIt())).toBe(true);
+    const mine = await size();
     // The CLI leaves while the panel is latest: nothing changes.
     cli.ws.close();
     await new Promise((r) => setTimeout(r, 200));
-    expect(await size()).toBe(`${mine.cols}x${mine.rows}`);
+    expect(await size()).toBe(mine);
     expect(errors).toEqual([]);
   });
 });

@@ -90,15 +90,31 @@ describe.skipIf(!chromiumAvailable() || !canNetns)('a browser on another machine
     expect(new URL(url).host).toBe(`${HOST_ADDR}:${ts.port}`);
     expect(await owner.page.locator('.share-reach[data-reach=local]').count()).toBe(0);
 
+    // The veth pair takes a moment to carry traffic: wait until the other side connects.
+    const probe = `require('net').connect(${ts.port}, '${HOST_ADDR}').on('connect', () => process.exit(0)).on('error', () => process.exit(1))`;
+    await expect
+      .poll(() => {
+        try {
+          execFileSync(IP!, ['netns', 'exec', NS, process.execPath, '-e', probe], { stdio: 'ignore', timeout: 5000 });
+          return true;
+        } catch {
+          return false;
+        }
+      }, { timeout: 15_000 })
+      .toBe(true);
+
     const elsewhere = await chromium.launch({
       executablePath: join(wrapperDir, 'chromium-elsewhere'),
       headless: true,
       args: ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking'],
     });
     e2e.closers.push(() => elsewhere.close());
-    const page = await (await elsewhere.newContext()).newPage();
+    const context = await elsewhere.newContext();
     // The other machine cannot reach this one's loopback: the link is all it has.
-    await expect(page.goto(`http://127.0.0.1:${ts.port}/`, { timeout: 5000 })).rejects.toThrow();
+    const loopback = await context.newPage();
+    await expect(loopback.goto(`http://127.0.0.1:${ts.port}/`, { timeout: 5000 })).rejects.toThrow();
+    await loopback.close();
+    const page = await context.newPage();
     await page.goto(url);
     await waitForTerm(page, 'seen-from-elsewhere-42');
     // A control link: typing from over there reaches the shell here.
