@@ -16,6 +16,8 @@ export interface PageProbe {
   renderer: string;
   /** Simulates a network loss on the current socket. */
   dropSocket(): void;
+  /** The first buffer line in view (0 = the top of the scrollback) and the bottom's. */
+  scroll(): { viewportY: number; baseY: number };
 }
 
 declare global {
@@ -24,9 +26,13 @@ declare global {
   }
 }
 
-export function registerProbe(term: () => Terminal | null, probe: Omit<PageProbe, 'text' | 'size'>): PageProbe {
+export function registerProbe(term: () => Terminal | null, probe: Omit<PageProbe, 'text' | 'size' | 'scroll'>): PageProbe {
   const p: PageProbe = {
     ...probe,
+    scroll: () => {
+      const b = term()?.buffer.active;
+      return b ? { viewportY: b.viewportY, baseY: b.baseY } : { viewportY: 0, baseY: 0 };
+    },
     text: () => {
       const t = term();
       return t ? bufferText(t) : '';

@@ -141,6 +141,7 @@ declare global {
       firstScreenMs: number | null;
       readyCount: number;
       resumedCount?: number;
+      scroll(): { viewportY: number; baseY: number };
       renderer: string;
       dropSocket(): void;
     };

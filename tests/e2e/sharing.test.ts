@@ -90,6 +90,32 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
     expect(errors).toEqual([]);
   });
 
+  it('a resumed viewer keeps its scroll position (no reset, no jump to the bottom)', async () => {
+    const ts = await e2eServer();
+    const s = await ts.createSession(SHELL);
+    await input(ts, s.id, 'seq 1 300 | sed "s/^/scroll-/"\n');
+    await expect.poll(() => snapshot(ts, s.id)).toContain('scroll-300');
+    const share = await makeShare(ts, s.id, 'view');
+    const { context, page, errors } = await newPage(e2e.browser);
+    e2e.closers.push(() => context.close());
+    await page.goto(share.url);
+    await waitForTerm(page, 'scroll-300');
+    const box = (await page.locator('.viewer-stage').boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, -1500);
+    await expect.poll(() => page.evaluate(() => window.portholeProbe!.scroll().viewportY)).toBeLessThan(
+      await page.evaluate(() => window.portholeProbe!.scroll().baseY),
+    );
+    const before = await page.evaluate(() => window.portholeProbe!.scroll());
+    await page.evaluate(() => window.portholeProbe!.dropSocket());
+    await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 2, null, { timeout: 10_000 });
+    expect(await page.evaluate(() => window.portholeProbe?.resumedCount ?? 0)).toBe(1);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(await page.evaluate(() => window.portholeProbe!.scroll())).toEqual(before);
+    expect(count(await termText(page), 'scroll-150')).toBe(1);
+    expect(errors).toEqual([]);
+  });
+
   it('an ended session offers Replay, also after the browser restarted', async () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'demo' });
@@ -122,6 +148,5 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
       .poll(() => page.evaluate(() => document.querySelector('.modal-replay .xterm')?.textContent ?? ''), { timeout: 10_000 })
       .toContain('replayed-64');
     expect(first.errors).toEqual([]);
-    void termText;
   });
 });
