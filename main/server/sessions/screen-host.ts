@@ -1,8 +1,9 @@
 // The one worker thread that hosts every session's server-side screen (see screen-worker.ts).
 // Started with the first screen and stopped a moment after the last one closes, so a server
 // without sessions costs no thread; stopped by its owner (SessionManager.closeAll) so nothing
-// outlives the server. If the worker dies, every
-// screen falls back to live output only and the next screen opened starts a fresh worker.
+// outlives the server. If the worker dies, every screen hears onLost and its session opens a
+// new one on a fresh worker, rebuilt from the output it still holds (session.ts
+// rebuildScreen); restarts are bounded, past that screens fall back to live output only.
 import { Worker } from 'node:worker_threads';
 import type { Logger } from '../log.js';
 import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
@@ -21,6 +22,10 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  */
 export const SCREEN_WORKER_IDLE_MS = 2000;
 
+/** A worker that died is restarted (its screens rebuilt by their sessions) at most this many
+ *  times a minute; past that, screens stay on live output only until a minute has passed. */
+export const SCREEN_WORKER_RESTARTS_PER_MINUTE = 5;
+
 /** What a screen gives the host: where its messages go, and what to do when the worker is lost. */
 export interface ScreenClient {
   onMessage(m: FromScreenWorker): void;
@@ -36,6 +41,8 @@ export class ScreenHost {
   private nextId = 1;
   private idleTimer: NodeJS.Timeout | undefined;
   private disposed = false;
+  /** When the worker died unexpectedly, newest last: restarts are bounded (RESTARTS_PER_MINUTE). */
+  private crashes: number[] = [];
 
   constructor(private readonly logger: Logger) {}
 
@@ -43,6 +50,12 @@ export class ScreenHost {
   open(client: ScreenClient, cols: number, rows: number, scrollback: number): number {
     // After dispose() no worker may start again: it would outlive the server.
     if (this.disposed) throw new Error('ScreenHost: disposed');
+    // A worker that keeps dying (say on output that crashes the parser) is not restarted forever.
+    const now = Date.now();
+    this.crashes = this.crashes.filter((t) => now - t < 60_000);
+    if (!this.worker && this.crashes.length > SCREEN_WORKER_RESTARTS_PER_MINUTE) {
+      throw new Error(`ScreenHost: the screen worker died ${this.crashes.length} times in a minute`);
+    }
     this.stopIdleTimer();
     const w = this.ensureWorker();
     const s = this.nextId++;
@@ -95,14 +108,21 @@ export class ScreenHost {
       : new Worker(new URL('./screen-worker.js', import.meta.url));
     worker.on('message', (m: FromScreenWorker) => this.clients.get(m.s)?.onMessage(m));
     worker.on('error', (err) => {
-      this.logger.error('screen worker failed; redraws fall back to live output only', { err });
-      if (this.worker === worker) this.lose();
+      this.logger.error('screen worker failed; restarting it and rebuilding its screens', { err });
+      if (this.worker === worker) this.crashed();
     });
     worker.on('exit', () => {
-      if (this.worker === worker) this.lose();
+      if (this.worker === worker) this.crashed();
     });
     this.worker = worker;
     return worker;
+  }
+
+  /** The worker died while in use: each screen hears onLost and its owner may open a new one,
+   *  which starts a fresh worker. */
+  private crashed(): void {
+    this.crashes.push(Date.now());
+    this.lose();
   }
 
   private lose(): void {

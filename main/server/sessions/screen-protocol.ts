@@ -5,7 +5,8 @@
 export type ToScreenWorker =
   | { t: 'open'; s: number; cols: number; rows: number; scrollback: number }
   | { t: 'close'; s: number }
-  | { t: 'data'; s: number; d: Uint8Array }
+  /** `mute`: replayed output (a rebuilt screen): its query answers are not sent again. */
+  | { t: 'data'; s: number; d: Uint8Array; mute?: boolean }
   | { t: 'resize'; s: number; cols: number; rows: number }
   /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset. */
   | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean };

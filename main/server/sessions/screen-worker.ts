@@ -57,6 +57,8 @@ interface Screen {
   /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
   cache: { done: number; data: string } | undefined;
   idle: ReturnType<typeof setTimeout> | undefined;
+  /** > 0 while replayed output (a rebuilt screen) is parsed: its queries get no answer. */
+  muted: number;
 }
 const screens = new Map<number, Screen>();
 
@@ -68,15 +70,18 @@ const open = (s: number, cols: number, rows: number, scrollback: number): void =
   // This screen is the one terminal that answers the program's queries (cursor position, device
   // attributes, modes: xterm's own replies; the colour queries below): exactly once each, into
   // the PTY, whoever watches. Pages never answer (common/terminal-queries.ts).
-  term.onData((d) => send({ t: 'reply', s, d }));
+  const reply = (d: string): void => {
+    if (screens.get(s)?.muted === 0) send({ t: 'reply', s, d });
+  };
+  term.onData(reply);
   for (const code of [10, 11, 12] as const) {
     term.parser.registerOscHandler(code, (data) => {
       if (data !== '?') return false;
-      send({ t: 'reply', s, d: oscColorReply(code) });
+      reply(oscColorReply(code));
       return true;
     });
   }
-  screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined });
+  screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined, muted: 0 });
 };
 
 const visibleText = (term: Headless.Terminal): string => {
@@ -179,7 +184,11 @@ port.on('message', (m: ToScreenWorker) => {
   } else if (m.t === 'data') {
     const n = m.d.byteLength;
     sc.received += n;
+    const mute = m.mute === true;
+    // Muted while xterm parses exactly this chunk: the callbacks run in queue order.
+    if (mute) sc.term.write('', () => sc.muted++);
     sc.term.write(m.d, () => {
+      if (mute) sc.muted--;
       if (sc.closed) return;
       sc.parsed += n;
       sc.done++;

@@ -57,6 +57,8 @@ export interface ScreenOptions {
   onReply?: (data: string) => void;
   /** Called when the backlog falls below SCREEN_BACKLOG_RESUME_BYTES. */
   onBacklogLow: () => void;
+  /** The worker died under this screen (not a dispose): the owner may open a new one. */
+  onLost?: () => void;
 }
 
 export class Screen {
@@ -74,7 +76,18 @@ export class Screen {
   constructor(private readonly opts: ScreenOptions) {
     this.cols = opts.cols;
     this.rows = opts.rows;
-    this.sid = opts.host.open({ onMessage: (m) => this.onMessage(m), onLost: () => this.fail() }, opts.cols, opts.rows, opts.scrollback);
+    this.sid = opts.host.open(
+      {
+        onMessage: (m) => this.onMessage(m),
+        onLost: () => {
+          this.fail();
+          this.opts.onLost?.();
+        },
+      },
+      opts.cols,
+      opts.rows,
+      opts.scrollback,
+    );
   }
 
   /** Output bytes not parsed yet. */
@@ -83,12 +96,13 @@ export class Screen {
   }
 
   /** Hands a batch to the parser. `buf` is shared with viewers and must not be mutated later. */
-  write(buf: Buffer): void {
+  write(buf: Buffer, opts: { mute?: boolean } = {}): void {
     if (this.sid === undefined || buf.length === 0) return;
     this.seq++;
     this.written += buf.length;
     this.tail.push({ seq: this.seq, item: buf });
-    this.post({ t: 'data', d: buf });
+    // `mute`: output replayed into a rebuilt screen; its queries were answered the first time.
+    this.post(opts.mute ? { t: 'data', d: buf, mute: true } : { t: 'data', d: buf });
   }
 
   resize(cols: number, rows: number): void {

@@ -59,7 +59,7 @@ export class PtySession implements SessionHandle {
   private title: string | undefined;
 
   private readonly proc: PtyProcess;
-  private readonly screen: Screen;
+  private screen: Screen;
   private readonly recording: Recording;
   private readonly viewers: ViewerSet;
   private readonly log: Logger;
@@ -100,23 +100,7 @@ export class PtySession implements SessionHandle {
       logger: this.log,
       disabled: deps.record === false,
     });
-    this.screen = new Screen({
-      host: deps.screens,
-      cols: spec.cols,
-      rows: spec.rows,
-      scrollback: deps.scrollback,
-      onTitle: (title) => {
-        this.title = title;
-        this.viewers.broadcastText({ type: 'title', title });
-      },
-      // The one answer to a terminal query (common/terminal-queries.ts): straight to the PTY.
-      onReply: (data) => this.write(data),
-      onBacklogLow: () => {
-        if (!this.paused) return;
-        this.paused = false;
-        this.proc.resume();
-      },
-    });
+    this.screen = this.openScreen(spec.cols, spec.rows);
     this.viewers = new ViewerSet({
       redraw: (done) => this.redraw(done),
       dims: () => ({ cols: this.cols, rows: this.rows }),
@@ -263,6 +247,49 @@ export class PtySession implements SessionHandle {
       this.paused = true;
       this.proc.pause();
     }
+  }
+
+  private openScreen(cols: number, rows: number): Screen {
+    return new Screen({
+      host: this.deps.screens,
+      cols,
+      rows,
+      scrollback: this.deps.scrollback,
+      onTitle: (title) => {
+        this.title = title;
+        this.viewers.broadcastText({ type: 'title', title });
+      },
+      // The one answer to a terminal query (common/terminal-queries.ts): straight to the PTY.
+      onReply: (data) => this.write(data),
+      onBacklogLow: () => {
+        if (!this.paused) return;
+        this.paused = false;
+        this.proc.resume();
+      },
+      onLost: () => this.rebuildScreen(),
+    });
+  }
+
+  /**
+   * The screen worker died (a crash, not a stop): a fresh worker gets a new screen for this
+   * session, fed the output the session still holds (its last RESUME_KEEP_BYTES, the resume
+   * ring), parsed with query answers muted (the program had its answers). Exact when the ring
+   * holds all output since the start and the size never changed (ring.start === 0, no resize);
+   * otherwise the screen is what the last 1 MiB of output draws at the current size, and the
+   * scrollback before it is gone. The host bounds restarts (ScreenHost), so a worker that keeps
+   * dying leaves the session on live output only.
+   */
+  private rebuildScreen(): void {
+    if (this.status === 'exited' || this.exiting) return;
+    try {
+      this.screen = this.openScreen(this.cols, this.rows);
+    } catch (err) {
+      this.log.error('screen worker lost and not restarted: redraws fall back to live output only', { error: err instanceof Error ? err : String(err) });
+      return;
+    }
+    const held = this.ring.since(this.ring.start);
+    if (held && held.length > 0) this.screen.write(held, { mute: true });
+    this.log.warn('screen worker lost; screen rebuilt from the output held', { bytes: held?.length ?? 0, exact: this.ring.start === 0 && this.resizedAt === 0 });
   }
 
   private redraw(done: (r: Redraw) => void): void {
