@@ -2,8 +2,10 @@
 // real PTY and a real TCP client: mkdir's statuses, the cwd following `cd` (and a foreground
 // job's own cwd), a cut-off upload leaving no temp file, and a big folder's streamed listing.
 // Every case runs twice: in this process under Node, and against `porthole serve` under Bun.
-import { mkdirSync, readdirSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import net from 'node:net';
+import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TestRuntime } from '../helpers/runtimes.js';
@@ -12,6 +14,20 @@ import { makeTempDir } from '../helpers/server.js';
 
 const RUNTIMES: TestRuntime[] = ['node', 'bun'];
 const q = (p: string): string => encodeURIComponent(p);
+
+/** A 256 KiB tmpfs to fill up: root can mount one; elsewhere the disk-full case is skipped. */
+function smallDisk(dir: string): (() => void) | null {
+  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
+  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
+  return r.status === 0 ? () => void spawnSync('umount', ['-l', dir]) : null;
+}
+const canMount = ((): boolean => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'porthole-mount-'));
+  const undo = smallDisk(dir);
+  undo?.();
+  rmSync(dir, { recursive: true, force: true });
+  return undo !== null;
+})();
 
 async function share(ts: FsTarget, sessionId: string): Promise<string> {
   const r = await ts.json<{ token: string }>(`/api/sessions/${sessionId}/shares`, { body: { mode: 'control' } });
@@ -112,6 +128,22 @@ describe.each(RUNTIMES)('under %s', (runtime) => {
   });
 
   describe('POST /api/fs/upload', () => {
+    it.skipIf(!canMount)('a full disk is 507 disk_full with a message that says so, and the partial temp file is removed', async () => {
+      const ts = await start();
+      const dir = await makeTempDir();
+      const undo = smallDisk(dir)!;
+      try {
+        const r = await ts.json<{ error: { code: string; message: string } }>(`/api/fs/upload?dir=${q(dir)}&name=big.bin`, {
+          body: Buffer.alloc(1024 * 1024, 1).toString('latin1'), headers: { 'content-type': 'application/octet-stream' },
+        });
+        expect([r.status, r.body.error.code]).toEqual([507, 'disk_full']);
+        expect(r.body.error.message).toContain('No space left');
+        expect(readdirSync(dir)).toEqual([]);
+      } finally {
+        undo();
+      }
+    });
+
     it('a connection cut mid-body leaves neither the file nor a temp file, and the server goes on', async () => {
       const ts = await start();
       const dir = await makeTempDir();

@@ -132,14 +132,21 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
   // Short and fixed-length, so any name the target may have (255 bytes) fits the temp name too.
   const tmp = path.join(dir, `${UPLOAD_TEMP_PREFIX}${newId()}`);
   let size = 0;
+  // True while waiting for the next chunk: an error then came from the request (the client
+  // went away), not from the disk (ENOSPC while writing must stay disk_full).
+  let reading = false;
   try {
     const handle = await open(tmp, 'wx', 0o644);
     try {
+      reading = true;
       for await (const chunk of body as AsyncIterable<Buffer>) {
+        reading = false;
         size += chunk.length;
         if (size > opts.maxBytes) throw new PortholeError('payload_too_large', `Uploads are limited to ${opts.maxBytes} bytes`);
         await handle.write(chunk);
+        reading = true;
       }
+      reading = false;
       // A client that went away mid-body can end the stream without an error: never keep
       // a truncated file in place of the one that was sent.
       if (opts.expectedBytes !== undefined && size !== opts.expectedBytes) {
@@ -158,8 +165,7 @@ export async function uploadFile(dir: string, name: string, body: Readable, opts
   } catch (err) {
     await unlink(tmp).catch(() => {});
     // The client went away mid-body (Node: ECONNRESET "aborted"): a broken upload, not a fault.
-    const code = (err as NodeJS.ErrnoException | null)?.code;
-    if (code === 'ECONNRESET' || code === 'ERR_STREAM_PREMATURE_CLOSE' || (body.destroyed && !(err instanceof PortholeError))) {
+    if (reading && !(err instanceof PortholeError)) {
       throw new PortholeError('upload_incomplete', `The upload of ${target} was cut off after ${size} bytes`);
     }
     throw fsError(err, target, 'write');

@@ -121,10 +121,11 @@ export function clientAddress(remote: string | undefined, forwardedFor: string |
 
 /** What the request-handling layers need: a request in, its client address out. */
 export interface RequestLike {
-  socket: { remoteAddress?: string | undefined };
+  /** Bun leaves it null on a request answered before its body was read (an upload refused mid-body). */
+  socket: { remoteAddress?: string | undefined } | null;
   headers: NodeJS.Dict<string | string[]>;
 }
 
 export function clientAddressOf(req: RequestLike, trust: TrustProxy): string {
-  return clientAddress(req.socket.remoteAddress, req.headers['x-forwarded-for'], trust);
+  return clientAddress(req.socket?.remoteAddress, req.headers['x-forwarded-for'], trust);
 }
