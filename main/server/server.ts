@@ -240,7 +240,7 @@ export class Server {
     this.handler = (req, res) => {
       // Other sites' pages and rebinding names are refused before anything happens (origin.ts).
       const refused = this.requestPolicy().screen(req.headers);
-      if (refused) return refuseRequest(req, res, refused, this.logger);
+      if (refused) return refuseRequest(req, res, refused, this.logger, clientAddress(req));
       if (!fast(req, res)) app(req, res);
     };
   }

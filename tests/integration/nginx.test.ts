@@ -163,8 +163,10 @@ describe.skipIf(!NGINX)('behind a real nginx', () => {
     const foreign = new WebSocket(`ws://127.0.0.1:${proxyPort}/api/sessions/${id}/ws`, { headers: { host: `${HOST}:${proxyPort}` }, origin: 'https://evil.example' });
     const status = await new Promise<number>((r) => foreign.once('unexpected-response', (_q, res) => r(res.statusCode ?? 0)));
     expect(status).toBe(403);
-    const post = await viaProxy('/api/sessions', { body: { command: ['cat'] }, headers: { authorization: `Bearer ${ownerToken()}`, origin: 'https://evil.example' } });
+    const post = await viaProxy('/api/sessions', { from: '127.0.0.4', body: { command: ['cat'] }, headers: { authorization: `Bearer ${ownerToken()}`, origin: 'https://evil.example' } });
     expect(post.status).toBe(403);
+    // The refusal is logged with the real client (--trust-proxy), not nginx's address.
+    await until(() => /"code":"origin_forbidden"[^\n]*"ip":"127\.0\.0\.4"/.test(serveErr), 3000, 'the refusal logged with the client address');
   });
 
   it('SSE events arrive at once, not when a proxy buffer fills', async () => {

@@ -67,10 +67,10 @@ export function logRejection(logger: Logger, req: { method?: string; path: strin
 
 /** A request the gate (ws/origin.ts) refused before any route saw it: logged once, answered
  *  with the code, and the connection closed so an unread body is never parsed. */
-export function refuseRequest(req: IncomingMessage, res: ServerResponse, code: ErrorCode, logger: Logger): void {
+export function refuseRequest(req: IncomingMessage, res: ServerResponse, code: ErrorCode, logger: Logger, ip: string | undefined = req.socket.remoteAddress): void {
   const perr = new PortholeError(code);
   const path = (req.url ?? '').split('?')[0];
-  logRejection(logger, { method: req.method, path, ip: req.socket.remoteAddress }, perr, perr);
+  logRejection(logger, { method: req.method, path, ip }, perr, perr);
   applySecurityHeaders(res);
   res.setHeader('Connection', 'close');
   writeError(res, perr);
