@@ -5,7 +5,7 @@
 // and never shows on a share link. Each case runs against the in-process server (Node) and
 // against `porthole serve` under Bun.
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,6 +13,7 @@ import { describe, expect, it, vi } from 'vitest';
 import type { TestRuntime } from '../helpers/runtimes.js';
 import { startTarget, type ServerTarget } from '../helpers/serve-child.js';
 import { makeTempDir } from '../helpers/server.js';
+import { smallDisk } from '../helpers/small-disk.js';
 import { chromiumAvailable, e2eBrowserSuite, input, makeShare, newPage, PASSWORD, RENDERER_DIR, waitForTerm } from './harness.js';
 
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' } };
@@ -186,6 +187,28 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     expect(errors).toEqual([]);
   });
 
+  it('says what to do when a folder vanished, and when the disk is full', async () => {
+    const { page, errors, dir } = await filesViewOn((dir) => {
+      mkdirSync(path.join(dir, 'gone'));
+      mkdirSync(path.join(dir, 'small'));
+    });
+    rmSync(path.join(dir, 'gone'), { recursive: true });
+    await page.locator('.fv-row[data-name="gone"]').click();
+    await poll(() => page.locator('.fv-error').textContent()).toMatch(/gone does not exist\. It may have been moved or deleted: go up a level or refresh\./);
+    const undo = smallDisk(path.join(dir, 'small'));
+    if (!undo) return; // not root: no tmpfs to fill
+    try {
+      await page.locator('.fv-row[data-name="small"]').click();
+      await viewAt(page, path.join(dir, 'small'));
+      await dropFiles(page, '.files-view', [{ name: 'big.bin', size: 1024 * 1024 }]);
+      await poll(() => page.locator('.fv-upload[data-name="big.bin"] .fv-up-text').textContent()).toMatch(/^The disk is full \(No space left.*\)\. Free some space on the server, then try again\.$/);
+      expect(readdirSync(path.join(dir, 'small'))).toEqual([]);
+    } finally {
+      undo();
+    }
+    expect(errors).toEqual([]);
+  });
+
   it('makes a new folder and says so when the name exists', async () => {
     const { page, errors, dir } = await filesViewOn();
     await page.getByRole('button', { name: 'New folder' }).click();
@@ -235,6 +258,7 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     expect(status).toBe(403);
   });
 });
+
 
 /** Drops files onto an element as a person dragging them from the desktop would. */
 async function dropFiles(page: Page, selector: string, files: Array<{ name: string; bytes?: Buffer; size?: number }>): Promise<void> {

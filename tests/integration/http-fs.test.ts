@@ -3,7 +3,6 @@
 // job's own cwd), a cut-off upload leaving no temp file, and a big folder's streamed listing.
 // Every case runs twice: in this process under Node, and against `porthole serve` under Bun.
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync, readFileSync } from 'node:fs';
-import { spawnSync } from 'node:child_process';
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
@@ -11,16 +10,11 @@ import { describe, expect, it } from 'vitest';
 import type { TestRuntime } from '../helpers/runtimes.js';
 import { startTarget, type ServerTarget as FsTarget } from '../helpers/serve-child.js';
 import { makeTempDir } from '../helpers/server.js';
+import { smallDisk } from '../helpers/small-disk.js';
 
 const RUNTIMES: TestRuntime[] = ['node', 'bun'];
 const q = (p: string): string => encodeURIComponent(p);
 
-/** A 256 KiB tmpfs to fill up: root can mount one; elsewhere the disk-full case is skipped. */
-function smallDisk(dir: string): (() => void) | null {
-  if (process.platform !== 'linux' || process.getuid?.() !== 0) return null;
-  const r = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=256k', 'tmpfs', dir]);
-  return r.status === 0 ? () => void spawnSync('umount', ['-l', dir]) : null;
-}
 const canMount = ((): boolean => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'porthole-mount-'));
   const undo = smallDisk(dir);
