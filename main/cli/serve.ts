@@ -110,6 +110,8 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
   let serverFileDir: string | undefined;
   /** The tunnel program, once started: it never outlives serve. */
   let tunnel: Tunnel | undefined;
+  /** Drops the exit hook that kills the tunnel, once it is gone (its pid may be reused). */
+  let forgetTunnel = (): void => {};
   const exitNow = () => {
     if (serverFileDir) removeServerFileSync(serverFileDir);
     if (tunnel) process.kill(tunnel.pid, 'SIGKILL');
@@ -149,6 +151,17 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
         tunnel = await startTunnel({ kind: options.tunnel, port, logger, env: ctx.env });
         server.usePublicUrl(tunnel.url);
         const t = tunnel;
+        // Even a crash of this process must not leave the tunnel open: kill it on any exit.
+        const killOnExit = () => {
+          try {
+            process.kill(t.pid, 'SIGKILL');
+          } catch {
+            /* already gone */
+          }
+        };
+        process.once('exit', killOnExit);
+        forgetTunnel = () => process.off('exit', killOnExit);
+        t.onExit(() => forgetTunnel());
         t.onExit((code, sig) => {
           logger.error('tunnel stopped', { kind: t.kind, code, signal: sig });
           ctx.stderr.write(`porthole: ${t.kind} stopped (${code ?? sig}): links on ${t.url} no longer open; restart serve to get a new tunnel\n`);
@@ -158,7 +171,7 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
       await writeServerFile(dataDir.dir, { url: localUrl(options.tls ? 'https' : 'http', options.host, port), pid: process.pid });
       serverFileDir = dataDir.dir;
     } catch (err) {
-      await Promise.all([server.close().catch(() => {}), tunnel?.stop()]);
+      await Promise.all([server.close().catch(() => {}), tunnel?.stop().then(() => forgetTunnel())]);
       await removeServerFile(dataDir.dir).catch(() => {});
       throw err;
     }
@@ -183,7 +196,7 @@ export async function serveMain(argv: string[], ctx: CliContext): Promise<number
     hard.unref();
     try {
       // In parallel: the tunnel's grace and the sessions' grace both fit in the deadline.
-      await Promise.all([server.close(), tunnel?.stop()]);
+      await Promise.all([server.close(), tunnel?.stop().then(() => forgetTunnel())]);
     } finally {
       await removeServerFile(dataDir.dir).catch((err: unknown) => logger.warn('could not remove server.json', { error: err instanceof Error ? err : String(err) }));
       clearTimeout(hard);

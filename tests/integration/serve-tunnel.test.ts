@@ -117,6 +117,21 @@ describe('serve --tunnel', () => {
     expect(await s.exited).toBe(0);
     await until(() => !processAliveSync(standin.pid), 3000, 'the stand-in to stop');
     expect(await processAlive(standin.pid)).toBe(false);
+    // Stopped on purpose: no "cloudflared stopped ... restart serve" warning.
+    expect(s.stderr()).not.toContain('cloudflared stopped');
+  });
+
+  it('a tunnel that dies while serving: stderr says its links no longer open; serve goes on', async () => {
+    const info = join(tmp(), 'standin.json');
+    const s = await serve(['--tunnel', 'cloudflared'], env({ STANDIN_INFO: info }));
+    const standin = JSON.parse(readFileSync(info, 'utf8')) as { pid: number };
+    process.kill(standin.pid, 'SIGKILL');
+    await until(() => s.stderr().includes('porthole: cloudflared stopped'), 5000, 'the warning');
+    expect(s.stderr()).toMatch(/cloudflared stopped \(SIGKILL\): links on https:\/\/shy-dog-standin-42\.trycloudflare\.com no longer open/);
+    const port = Number(/:(\d+)$/.exec(s.lines[0])![1]);
+    expect((await fetch(`http://127.0.0.1:${port}/health`)).status).toBe(200);
+    s.child.kill('SIGTERM');
+    expect(await s.exited).toBe(0);
   });
 
   it('tailscale: runs `tailscale funnel PORT`, takes the ts.net URL, stops it on exit', async () => {

@@ -63,7 +63,7 @@ export interface Tunnel {
   pid: number;
   /** SIGTERM, then SIGKILL after a grace period; resolves once the program has exited. */
   stop(): Promise<void>;
-  /** Called if the program dies while the server runs. */
+  /** Called if the program dies while the server runs (not after stop()). */
   onExit(listener: (code: number | null, signal: NodeJS.Signals | null) => void): void;
 }
 
@@ -112,6 +112,7 @@ export function startTunnel(opts: StartTunnelOptions): Promise<Tunnel> {
   return new Promise((resolve, reject) => {
     let output = '';
     let settled = false;
+    let stopRequested = false;
     const exitListeners: Array<(code: number | null, signal: NodeJS.Signals | null) => void> = [];
     const child = spawn(recipe.program, recipe.args(opts.port), {
       env: childEnv(opts.env ?? process.env),
@@ -141,7 +142,10 @@ export function startTunnel(opts: StartTunnelOptions): Promise<Tunnel> {
         kind: opts.kind,
         url,
         pid: child.pid ?? 0,
-        stop: () => stopChild(child),
+        stop: () => {
+          stopRequested = true;
+          return stopChild(child);
+        },
         onExit: (l) => exitListeners.push(l),
       });
     };
@@ -157,7 +161,7 @@ export function startTunnel(opts: StartTunnelOptions): Promise<Tunnel> {
         fail(new UsageError(`${flag}: ${recipe.program} exited (${code ?? signal}) before giving a public URL${why ? `: ${why}` : ''}`));
         return;
       }
-      for (const l of exitListeners) l(code, signal);
+      if (!stopRequested) for (const l of exitListeners) l(code, signal);
     });
   });
 }
