@@ -31,8 +31,8 @@ export interface Command {
 // ---- client commands (run, attach, ls, share): their flags, mapped onto their options ----
 
 const CLIENT_FLAGS: FlagSpec = {
-  url: { type: 'string', valueName: 'URL', description: 'the server (default http://127.0.0.1:4022)' },
-  'data-dir': { type: 'string', valueName: 'DIR', description: 'data dir whose secret makes the owner token (or set PORTHOLE_TOKEN)' },
+  url: { type: 'string', valueName: 'URL', description: 'the server (default: PORTHOLE_URL, else the running serve of the data dir, else http://127.0.0.1:4022)' },
+  'data-dir': { type: 'string', valueName: 'DIR', description: 'data dir whose secret makes the owner token and whose server.json finds the server (default: PORTHOLE_DATA_DIR)' },
 };
 
 function clientCommand(
