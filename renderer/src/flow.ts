@@ -10,6 +10,8 @@ import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/fl
 /** Most bytes queued (not yet handed to xterm) before the queue is dropped for a redraw. */
 export const CLIENT_QUEUE_MAX_BYTES = 4 * CLIENT_HIGH_WATER_BYTES;
 
+const EMPTY = new Uint8Array(0);
+
 export interface WriteTarget {
   write(data: Uint8Array | string, callback?: () => void): void;
   reset(): void;
@@ -18,7 +20,7 @@ export interface WriteTarget {
 export class FlowWriter {
   /** Bytes handed to xterm whose write callback has not fired yet. */
   pending = 0;
-  private queue: { bytes: Uint8Array; done?: () => void }[] = [];
+  private queue: { bytes: Uint8Array; done?: () => void; keep?: boolean }[] = [];
   private queued = 0;
   private resetRequested = false;
   private overflowed = false;
@@ -48,18 +50,42 @@ export class FlowWriter {
     this.queue.push({ bytes, done });
     this.queued += bytes.byteLength;
     if (this.queued > CLIENT_QUEUE_MAX_BYTES) {
-      this.queue = [];
-      this.queued = 0;
+      this.drop();
       this.overflowed = true;
       this.onOverflow();
     }
   }
 
+  /**
+   * Runs `action` once everything written before it is parsed, and before anything written
+   * after it: a resize must reflow the bytes that were printed at the old size, not whatever
+   * xterm happens to hold when the message arrives (during a flood most output still waits
+   * here or inside xterm). If the queue is dropped (overflow, reset), it runs then.
+   */
+  inOrder(action: () => void): void {
+    if (!this.resetRequested && this.queue.length === 0 && this.pending === 0) {
+      action();
+      return;
+    }
+    if (!this.resetRequested && this.queue.length === 0) {
+      this.hand(EMPTY, action); // xterm runs the callback after the writes before it
+      return;
+    }
+    this.queue.push({ bytes: EMPTY, done: action, keep: true });
+  }
+
+  /** Empties the queue; the in-order actions in it still run (their order kept). */
+  private drop(): void {
+    const kept = this.queue.filter((q) => q.keep);
+    this.queue = [];
+    this.queued = 0;
+    for (const q of kept) q.done?.();
+  }
+
   /** Reset the terminal once everything already handed to xterm is parsed (so stale bytes
    *  cannot land after the reset), then let queued writes through. Clears an overflow. */
   resetThen(): void {
-    this.queue = [];
-    this.queued = 0;
+    this.drop();
     this.overflowed = false;
     this.resetRequested = true;
     this.pump();

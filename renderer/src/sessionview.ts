@@ -95,11 +95,13 @@ export function openSessionView(session: Session, token: () => string | null, ac
       switch (msg.type) {
         case 'resize':
           // Another owner client (say `porthole attach`) resized: follow without echoing back.
-          if (msg.cols !== kit.term.cols || msg.rows !== kit.term.rows) {
+          // In order with the output before it (FlowWriter.inOrder), not as soon as it arrives.
+          writer.inOrder(() => {
+            if (msg.cols === kit.term.cols && msg.rows === kit.term.rows) return;
             applyingRemote = true;
             kit.term.resize(msg.cols, msg.rows);
             applyingRemote = false;
-          }
+          });
           break;
         case 'title':
           document.title = msg.title ? `${msg.title} · Porthole` : 'Porthole';

@@ -4,6 +4,7 @@
 // "stop" (revoked, not found, ended) end it for good.
 import { WsServerMessageSchema, type WsServerMessage } from '../../common/protocol.js';
 import { CLOSE } from '../../common/errors.js';
+import { INPUT_MAX_BYTES } from '../../common/flow.js';
 import { backoffDelay } from './backoff.js';
 import { authMessage, sessionSocketUrl, type EarlySocket } from './early.js';
 import { ResumeCursor } from '../../common/resume.js';
@@ -29,6 +30,15 @@ export interface SocketHandlers {
   onMessage(msg: LiveMessage): void;
   onConnecting(attempt: number, delayMs: number): void;
   onEnd(reason: EndReason): void;
+}
+
+/** Input split into frames the server takes (INPUT_MAX_BYTES each); bytes, so a UTF-8
+ *  character may span two frames: the PTY gets the bytes contiguous either way. */
+export function inputFrames(bytes: Uint8Array<ArrayBuffer>): Uint8Array<ArrayBuffer>[] {
+  if (bytes.byteLength <= INPUT_MAX_BYTES) return [bytes];
+  const out: Uint8Array<ArrayBuffer>[] = [];
+  for (let i = 0; i < bytes.byteLength; i += INPUT_MAX_BYTES) out.push(bytes.subarray(i, i + INPUT_MAX_BYTES));
+  return out;
 }
 
 const PING_EVERY_MS = 15_000;
@@ -164,9 +174,12 @@ export class SessionSocket {
     if (!this.ws && !this.stopped) this.connect();
   }
 
+  /** Typed or pasted input, in frames of at most INPUT_MAX_BYTES (the server refuses bigger
+   *  ones): a 1 MiB paste goes as 16 frames, in order, like the CLI sends it. */
   sendInput(data: string | Uint8Array<ArrayBuffer>): void {
-    if (this.ws?.readyState !== WebSocket.OPEN) return;
-    this.ws.send(typeof data === 'string' ? encoder.encode(data) : data);
+    const ws = this.ws;
+    if (ws?.readyState !== WebSocket.OPEN) return;
+    for (const frame of inputFrames(typeof data === 'string' ? encoder.encode(data) : data)) ws.send(frame);
   }
 
   /** Ask the owner for control (a view link on a server that lists 'request_control'). */

@@ -95,7 +95,8 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     onMessage(msg) {
       switch (msg.type) {
         case 'resize':
-          applySize(msg.cols, msg.rows);
+          // In order with the output before it (FlowWriter.inOrder), not as soon as it arrives.
+          writer.inOrder(() => applySize(msg.cols, msg.rows));
           break;
         case 'title':
           document.title = msg.title ? `${msg.title} · Porthole` : 'Porthole';

@@ -2,7 +2,7 @@
 // SSE parser and event validation, the flow-controlled writer's bounds, asciicast parsing,
 // which close codes end a socket for good, and the viewer stage's scale/letterbox/zoom.
 import { describe, expect, it } from 'vitest';
-import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/flow.js';
+import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES, INPUT_MAX_BYTES } from '../../common/flow.js';
 import { splitArgv, joinArgv, ArgvError } from '../../renderer/src/argv.js';
 import { parseCast } from '../../renderer/src/cast.js';
 import { decodeEvent, SseParser } from '../../renderer/src/events.js';
@@ -10,7 +10,7 @@ import { crumbs, explainFsError, formatSize, joinPath, previewKind, TEXT_PREVIEW
 import { CLIENT_QUEUE_MAX_BYTES, FlowWriter } from '../../renderer/src/flow.js';
 import { ListSync } from '../../renderer/src/list-sync.js';
 import type { ServerEvent, Session } from '../../common/protocol.js';
-import { endReasonFor } from '../../renderer/src/socket.js';
+import { endReasonFor, inputFrames } from '../../renderer/src/socket.js';
 import { STAGE_MAX_SCALE, stageGeometry } from '../../renderer/src/stage.js';
 
 describe('splitArgv', () => {
@@ -354,5 +354,60 @@ describe('features the server lists decide what the viewer offers', () => {
     expect(canReplay({ kind: 'ended', exitCode: 0 }, all)).toBe(true);
     expect(canReplay({ kind: 'ended', exitCode: 0 }, none)).toBe(false);
     expect(canReplay({ kind: 'not_found' }, all)).toBe(false);
+  });
+});
+
+describe('FlowWriter.inOrder (a resize waits for the output before it)', () => {
+  /** xterm-like: writes parse later, callbacks fire in order. */
+  function slowTerm(): { term: { write(d: Uint8Array | string, cb?: () => void): void; reset(): void }; log: string[]; parse(): void } {
+    const log: string[] = [];
+    const queue: Array<[Uint8Array | string, (() => void) | undefined]> = [];
+    return {
+      log,
+      term: {
+        write: (d, cb) => queue.push([d, cb]),
+        reset: () => log.push('reset'),
+      },
+      parse() {
+        for (const [d, cb] of queue.splice(0)) {
+          if (d.length) log.push(`parsed ${typeof d === 'string' ? d : new TextDecoder().decode(d)}`);
+          cb?.();
+        }
+      },
+    };
+  }
+
+  it('runs the action after what was written before it is parsed, before what follows', () => {
+    const t = slowTerm();
+    const w = new FlowWriter(t.term, () => {});
+    w.write('old-size-output');
+    w.inOrder(() => t.log.push('resize'));
+    w.write('new-size-output');
+    expect(t.log).toEqual([]); // nothing parsed yet: the resize must not jump ahead
+    t.parse();
+    expect(t.log).toEqual(['parsed old-size-output', 'resize', 'parsed new-size-output']);
+  });
+
+  it('runs at once when nothing is pending, and still runs when the queue is dropped', () => {
+    const t = slowTerm();
+    const w = new FlowWriter(t.term, () => {});
+    const ran: string[] = [];
+    w.inOrder(() => ran.push('now'));
+    expect(ran).toEqual(['now']);
+    w.write(new Uint8Array(CLIENT_HIGH_WATER_BYTES + 1)); // handed; the next ones queue
+    w.write('queued');
+    w.inOrder(() => ran.push('queued-resize'));
+    w.resetThen(); // the queue goes; the resize is not lost
+    expect(ran).toEqual(['now', 'queued-resize']);
+  });
+});
+
+describe('inputFrames (a paste over 64 KiB)', () => {
+  it('splits input into frames the server accepts, bytes in order', () => {
+    const big = new Uint8Array(INPUT_MAX_BYTES * 2 + 10).map((_, i) => i % 251);
+    const frames = inputFrames(big);
+    expect(frames.map((f) => f.byteLength)).toEqual([INPUT_MAX_BYTES, INPUT_MAX_BYTES, 10]);
+    expect(Buffer.concat(frames.map((f) => Buffer.from(f)))).toEqual(Buffer.from(big));
+    expect(inputFrames(new Uint8Array(5))).toHaveLength(1);
   });
 });
