@@ -3,7 +3,8 @@ import { defineConfig } from 'vitest/config';
 /**
  * The contract-level files, run a second time against the server under Bun (a child process:
  * tests/helpers/server-process.ts): HTTP API and auth, the WebSocket protocol, sessions
- * lifecycle / redraw / recordings / backpressure, shutdown, `porthole serve`, and the pages.
+ * lifecycle / redraw / recordings / backpressure, shutdown, `porthole serve`, /api/fs, the CLI
+ * in a TTY (passwd, run, attach), and the pages (docs/runtimes.md).
  * The rest (CLI clients, Electron, unit tests, options only the in-process Server takes) is
  * runtime-independent or reaches into the Server, and runs once, under Node.
  */
@@ -20,6 +21,9 @@ export const BUN_FILES = [
   'tests/integration/shutdown.test.ts',
   'tests/integration/serve-cli.test.ts',
   'tests/integration/runtime.test.ts',
+  'tests/integration/http-fs.test.ts',
+  'tests/integration/recording-options.test.ts',
+  'tests/integration/cli-tty.test.ts',
   'tests/e2e/viewer.test.ts',
   'tests/e2e/panel.test.ts',
 ];

@@ -15,6 +15,8 @@
 //   --no-build         skip `npm run build:main` (by default the suite measures the current sources)
 //   --cpu-prof         start porthole serve with --cpu-prof (profiles in benchmarks/results/profiles/)
 //   --no-report        write the JSON only
+//   --runtime=node,bun run Porthole (and its raw PTY baseline) under each runtime in this run;
+//                      with both, runtimes.md/.json get the Bun/Node ratio of every figure
 import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -27,11 +29,13 @@ import {
   installVibeTunnel,
   portholeBuilt,
   portholeTarget,
+  runtimeExe,
   vibetunnelTarget,
   VT_VERSION,
 } from './lib/targets.mjs';
 import * as W from './lib/workloads.mjs';
 import { writeReport } from './report.mjs';
+import { writeRuntimesReport } from './runtimes-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
@@ -48,6 +52,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--sections=')) a.sections = arg.slice(11).split(',');
     else if (arg.startsWith('--out=')) a.out = path.resolve(arg.slice(6));
     else if (arg.startsWith('--viewers=')) a.viewers = arg.slice(10).split(',').map(Number);
+    else if (arg.startsWith('--runtime=')) a.runtimes = arg.slice(10).split(',');
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(readHelp());
       process.exit(0);
@@ -60,7 +65,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report] [--runtime=node,bun]\n';
 }
 
 export function config(quick) {
@@ -115,9 +120,9 @@ export function config(quick) {
 
 const log = (msg) => process.stderr.write(`[bench] ${msg}\n`);
 
-function runRaw(args) {
+function runRaw(args, runtime = 'node') {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join(HERE, 'lib', 'raw-pty.mjs'), ...args], {
+    const child = spawn(runtimeExe(runtime), [path.join(HERE, 'lib', 'raw-pty.mjs'), ...args], {
       stdio: ['ignore', 'pipe', 'inherit'],
     });
     let out = '';
@@ -137,11 +142,11 @@ function gitInfo() {
   return { commit: git('rev-parse', 'HEAD'), branch: git('rev-parse', '--abbrev-ref', 'HEAD'), subject: git('log', '-1', '--format=%s') };
 }
 
-/** The raw baselines: node-pty directly, no server. */
-async function baselines(cfg) {
-  log('raw baselines (node-pty directly)');
-  const flood = await runRaw(['flood', String(cfg.rawFloodRepeats), String(cfg.floodLines)]);
-  const spawnReap = await runRaw(['spawn', String(cfg.rawSpawnRepeats), String(cfg.lifecycleCount)]);
+/** The raw baselines: the runtime's PTY directly (node-pty, or Bun.spawn's terminal), no server. */
+async function baselines(cfg, runtime = 'node') {
+  log(`raw baselines (${runtime === 'bun' ? "Bun.spawn's terminal" : 'node-pty'} directly)`);
+  const flood = await runRaw(['flood', String(cfg.rawFloodRepeats), String(cfg.floodLines)], runtime);
+  const spawnReap = await runRaw(['spawn', String(cfg.rawSpawnRepeats), String(cfg.lifecycleCount)], runtime);
   const bytes = flood.samples[0].bytes;
   const b = {
     floodBytes: bytes,
@@ -250,21 +255,29 @@ async function main() {
     writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
   };
 
-  result.baselines = await baselines(cfg);
+  const runtimes = args.runtimes ?? ['node'];
+  result.runtimes = runtimes;
+  result.baselinesByRuntime = {};
+  for (const rt of runtimes) result.baselinesByRuntime[rt] = await baselines(cfg, rt);
+  result.baselines = result.baselinesByRuntime.node ?? result.baselinesByRuntime[runtimes[0]];
 
   if (want('porthole')) {
-    try {
-      if (args.build || !portholeBuilt()) {
-        log('building porthole (npm run build:main)');
-        buildPorthole();
+    if (args.build || !portholeBuilt()) {
+      log('building porthole (npm run build:main)');
+      buildPorthole();
+    }
+    for (const rt of runtimes) {
+      const key = rt === 'node' ? 'porthole' : `porthole-${rt}`;
+      try {
+        const profDir = args.cpuProf ? path.join(outDir, 'profiles') : undefined;
+        if (profDir) mkdirSync(profDir, { recursive: true });
+        // Each runtime's figures are ratios against its own raw PTY.
+        result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections);
+        save();
+      } catch (e) {
+        result.targets[key] = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
+        log(`${key}: ${e?.message ?? e}`);
       }
-      const profDir = args.cpuProf ? path.join(outDir, 'profiles') : undefined;
-      if (profDir) mkdirSync(profDir, { recursive: true });
-      result.targets.porthole = await benchTarget(portholeTarget({ cpuProfDir: profDir }), cfg, result.baselines, args.sections);
-      save();
-    } catch (e) {
-      result.targets.porthole = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
-      log(`porthole: ${e?.message ?? e}`);
     }
   }
 
@@ -302,6 +315,10 @@ async function main() {
 
   save();
   log(`wrote ${path.relative(process.cwd(), jsonPath)}`);
+  if (runtimes.includes('node') && runtimes.includes('bun')) {
+    const p = writeRuntimesReport(result, outDir, path.basename(jsonPath), args.quick);
+    log(`wrote ${path.relative(process.cwd(), p)}`);
+  }
   if (args.report) {
     // A quick pass never overwrites the full run's REPORT.md in the default folder.
     const reportName = args.quick ? 'REPORT-quick.md' : 'REPORT.md';

@@ -1,5 +1,6 @@
-// The raw baselines, run in their own process: node-pty used directly, with no server in
-// between. Porthole's and the peer's figures are ratios against these, measured in the same run.
+// The raw baselines, run in their own process: the runtime's PTY used directly, with no server
+// in between (node-pty under Node; Bun.spawn's terminal under Bun: `bun raw-pty.mjs ...`).
+// Porthole's and the peer's figures are ratios against these, measured in the same run.
 //   node raw-pty.mjs flood <repeats> [lines]   -> read rate of `seq 1 <lines>` through a PTY
 //   node raw-pty.mjs spawn <repeats> <count>   -> spawn-and-reap loop of `cat` (spawn, SIGHUP, exit)
 // Prints one JSON line on stdout.
@@ -8,8 +9,28 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-const require = createRequire(path.join(root, 'package.json'));
-const pty = require('@lydell/node-pty');
+/** node-pty's spawn() shape over either runtime's PTY: onData, onExit, write, kill. */
+const pty = globalThis.Bun ? bunPty() : createRequire(path.join(root, 'package.json'))('@lydell/node-pty');
+
+function bunPty() {
+  return {
+    spawn(file, args, { cols, rows, cwd, env }) {
+      const data = new Set();
+      const exit = new Set();
+      const proc = globalThis.Bun.spawn([file, ...args], { cwd, env, terminal: { cols, rows, data: (_t, d) => data.forEach((l) => l(Buffer.from(d.buffer, d.byteOffset, d.byteLength))) } });
+      proc.exited.then(() => {
+        proc.terminal?.close();
+        exit.forEach((l) => l());
+      });
+      return {
+        onData: (l) => data.add(l),
+        onExit: (l) => exit.add(l),
+        write: (s) => proc.terminal.write(s),
+        kill: (sig) => proc.kill(sig),
+      };
+    },
+  };
+}
 
 const now = () => performance.now();
 const MARKER = 'FLOODEND';

@@ -62,21 +62,27 @@ export function buildPorthole() {
   execFileSync('npm', ['run', '-s', 'build:main'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
 }
 
-export function portholeTarget({ cpuProfDir } = {}) {
+/** The executable `porthole serve` runs under: this node, or the bun devDependency. */
+export function runtimeExe(runtime = 'node') {
+  return runtime === 'bun' ? path.join(ROOT, 'node_modules', '.bin', 'bun') : process.execPath;
+}
+
+export function portholeTarget({ cpuProfDir, runtime = 'node' } = {}) {
   let child = null;
   let dataDir = null;
   let stderrTail = '';
   const t = {
-    name: 'porthole',
-    label: 'Porthole',
+    name: runtime === 'node' ? 'porthole' : `porthole-${runtime}`,
+    label: runtime === 'node' ? 'Porthole' : `Porthole (${runtime})`,
+    runtime,
     features: { ws: true, lateJoinScrollback: true },
     pid: null,
     url: null,
     async start() {
       dataDir = mkdtempSync(path.join(os.tmpdir(), 'porthole-bench-'));
-      const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+      const nodeArgs = cpuProfDir && runtime === 'node' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
       child = spawn(
-        process.execPath,
+        runtimeExe(runtime),
         [...nodeArgs, process.env.BENCH_PORTHOLE_ENTRY || path.join(ROOT, 'bin', 'porthole.js'), 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir],
         { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, PORTHOLE_PASSWORD: '' } },
       );
