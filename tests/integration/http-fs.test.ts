@@ -6,13 +6,15 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync, existsSync,
 import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { TestRuntime } from '../helpers/runtimes.js';
 import { startTarget, type ServerTarget as FsTarget } from '../helpers/serve-child.js';
 import { makeTempDir } from '../helpers/server.js';
 import { smallDisk } from '../helpers/small-disk.js';
 
 const RUNTIMES: TestRuntime[] = ['node', 'bun'];
+// Each Bun case starts `porthole serve` first: on a shared 2-core machine that alone can take 20 s.
+vi.setConfig({ testTimeout: 90_000 });
 const q = (p: string): string => encodeURIComponent(p);
 
 const canMount = ((): boolean => {
@@ -201,7 +203,7 @@ describe.each(RUNTIMES)('under %s', (runtime) => {
       expect(r.body.entries[1].name).toBe('.hidden');
       expect(r.body.entries.slice(2, 5).map((e) => e.name)).toEqual(['f0.txt', 'f1.txt', 'f2.txt']);
       expect(r.body.entries.find((e) => e.name === 'f13.txt')).toMatchObject({ type: 'file', size: 6 });
-    }, 60_000);
+    }, 120_000);
 
     it('a missing folder is a 404 JSON error, not a broken stream', async () => {
       const ts = await start();
