@@ -28,6 +28,13 @@ export const BUN_FILES = [
   'tests/e2e/panel.test.ts',
 ];
 
+/**
+ * The same files again against the single binary (dist/bin/porthole, built from the current
+ * sources by the project's setup and copied alone into an empty temp dir; docs/install.md), with
+ * the CLI suites on top: every `porthole` they start is that one file.
+ */
+export const BINARY_FILES = [...new Set([...BUN_FILES, 'tests/integration/cli-discovery.test.ts', 'tests/integration/cli-tty.test.ts', 'tests/integration/serve-tunnel.test.ts'])];
+
 export default defineConfig({
   test: {
     globalSetup: ['tests/helpers/global-setup.ts'],
@@ -41,6 +48,10 @@ export default defineConfig({
     projects: [
       { extends: true, test: { name: 'node', include: ['tests/**/*.test.ts'] } },
       { extends: true, test: { name: 'bun', include: BUN_FILES, env: { PORTHOLE_TEST_RUNTIME: 'bun' } } },
+      {
+        extends: true,
+        test: { name: 'binary', include: BINARY_FILES, env: { PORTHOLE_TEST_RUNTIME: 'binary' }, globalSetup: ['tests/helpers/binary-setup.ts'] },
+      },
     ],
   },
 });
