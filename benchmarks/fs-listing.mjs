@@ -76,7 +76,7 @@ const md = [
   '',
   `${stamp}, Node ${process.version}, ${os.cpus().length} cores shared with other work (wall times are noisy), median of ${runs} runs, each in a fresh process. \`node benchmarks/fs-listing.mjs\`.`,
   '',
-  '`old`: one lstat per entry all at once, the whole answer built in memory (before issue 14). `streamed`: listing.ts, 256 lstats at a time, each batch written to a socket-like sink that fills at 64 KiB.',
+  '`old`: one lstat per entry all at once, the whole answer built in memory (before issue 14). `streamed`: listing.ts, lstat in batches of 256 (the next batch started while one is written: at most 512 in flight), each batch written to a socket-like sink that fills at 64 KiB.',
   '',
   '| entries | listing | time (ms) | peak RSS (MB) | peak heap (MB) | JSON bytes |',
   '| ---: | --- | ---: | ---: | ---: | ---: |',
