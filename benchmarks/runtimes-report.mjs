@@ -55,7 +55,7 @@ export function writeRuntimesReport(result, outDir, jsonName, quick) {
     '| --- | ---: | ---: | ---: | --- |',
     ...rows.map((r) => `| ${r.label} | ${fmt(r.node)} | ${fmt(r.bun)} | ${r.bunOverNode === undefined ? '–' : r.bunOverNode.toFixed(2)} | ${r.better ?? '–'} |`),
     '',
-    'Why one loses where it does: docs/runtimes.md ("Performance").',
+    'One run on a shared machine: see docs/runtimes.md ("Performance") for the runs side by side, the interleaved A/B (runtimes-ab.json) and why one loses where it does.',
     '',
   ];
   const p = path.join(outDir, `${base}.md`);
