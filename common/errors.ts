@@ -39,6 +39,7 @@ export const ERROR_CODES = {
   host_not_allowed: { status: 421, message: 'This Host name is not one of this server (add it with --allow-host)' },
   // 429
   rate_limited: { status: 429, message: 'Too many attempts; try again later' },
+  input_backlog: { status: 429, message: 'The program is not reading its input; try again later' },
   link_full: { status: 429, message: 'This link has as many viewers as it allows', close: 4429 },
   // 507
   disk_full: { status: 507, message: 'No space left on the disk' },

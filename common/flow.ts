@@ -27,6 +27,16 @@ export const WS_RATE_WINDOW_MS = 1000;
 
 /** Largest keyboard input accepted in one HTTP request or WebSocket frame. */
 export const INPUT_MAX_BYTES = 64 * 1024;
+/**
+ * Input a session holds for a program that does not read it (contract section 9: at least
+ * 1 MiB). Past INPUT_BACKLOG_MAX_BYTES the server stops reading the sending socket (HTTP input:
+ * 429 input_backlog) until the backlog is under INPUT_BACKLOG_LOW_BYTES, checked every
+ * INPUT_BACKLOG_POLL_MS while held. Invariant: LOW < MAX, so a held socket resumes only with
+ * room for more than one frame (INPUT_MAX_BYTES).
+ */
+export const INPUT_BACKLOG_MAX_BYTES = 1024 * 1024;
+export const INPUT_BACKLOG_LOW_BYTES = 256 * 1024;
+export const INPUT_BACKLOG_POLL_MS = 20;
 /** Largest JSON body accepted by the HTTP API (413 past it). */
 export const JSON_BODY_MAX_BYTES = 128 * 1024;
 

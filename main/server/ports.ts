@@ -44,6 +44,8 @@ export interface SessionHandle {
   attach(sink: ViewerSink, opts?: AttachOptions): ViewerHandle;
   /** Keyboard input. Never recorded. A no-op once the session has exited (check info().status for a 409). */
   write(data: string | Uint8Array): void;
+  /** Input bytes written and not yet read by the program (0 when the PTY cannot tell). */
+  inputBacklog?(): number;
   /** Resizes PTY and screen, tells every viewer {type:"resize"}. A no-op once exited. */
   resize(cols: number, rows: number): void;
   /** The visible screen, one right-trimmed line per row, after all output so far is parsed. */

@@ -9,6 +9,7 @@
 // the master's EIO reports the exit at once, after the last byte.
 import fs from 'node:fs';
 import pty from '@lydell/node-pty';
+import { PtyInputWriter } from './input-writer.js';
 import type { PtyDisposable, PtyExit, PtyPort, PtyProcess, PtySpawnOptions } from './port.js';
 
 /** node-pty exposes the slave path at run time but not in its typings. */
@@ -32,9 +33,13 @@ class NodePtyProcess implements PtyProcess {
   private lastDataAt = 0;
   private releaseTimer: NodeJS.Timeout | undefined;
   private leaderWatch: NodeJS.Timeout | undefined;
+  /** Input goes around node-pty's blocking socket write (input-writer.ts). */
+  private readonly input: PtyInputWriter | undefined;
 
   constructor(private readonly term: pty.IPty) {
     this.pid = term.pid;
+    const fd = (term as unknown as { fd?: unknown }).fd;
+    this.input = typeof fd === 'number' && fd >= 0 ? new PtyInputWriter(fd) : undefined;
     const name = (term as unknown as WithPtsName).ptsName;
     if (name) {
       try {
@@ -46,6 +51,7 @@ class NodePtyProcess implements PtyProcess {
     term.onData(() => (this.lastDataAt = Date.now()));
     term.onExit(() => {
       this.exited = true;
+      this.input?.close();
       this.stopPausedWatch();
       if (this.leaderWatch) clearInterval(this.leaderWatch);
       if (this.releaseTimer) clearTimeout(this.releaseTimer);
@@ -71,8 +77,13 @@ class NodePtyProcess implements PtyProcess {
 
   write(data: string | Uint8Array): void {
     if (this.exited) return;
-    // @lydell/node-pty types write() as string only; its socket takes a Buffer as node-pty's does.
-    this.term.write(typeof data === 'string' ? data : (Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as string));
+    if (this.input) this.input.write(data);
+    // No master fd to be found (a node-pty without `fd`): its own, blocking, socket write.
+    else this.term.write(typeof data === 'string' ? data : (Buffer.from(data.buffer, data.byteOffset, data.byteLength) as unknown as string));
+  }
+
+  get inputBacklog(): number {
+    return this.input?.backlog ?? 0;
   }
 
   resize(cols: number, rows: number): void {

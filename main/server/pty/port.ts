@@ -33,6 +33,9 @@ export interface PtyProcess {
    */
   onExit(listener: (e: PtyExit) => void): PtyDisposable;
   write(data: string | Uint8Array): void;
+  /** Input bytes accepted by write() and not yet taken by the kernel (the child is not
+   *  reading). Absent: the adapter cannot tell (Bun's terminal queues out of sight). */
+  readonly inputBacklog?: number;
   resize(cols: number, rows: number): void;
   /** Signals the child alone; sessions signal the whole group themselves (see process-group.ts). */
   kill(signal?: NodeJS.Signals): void;

@@ -158,6 +158,10 @@ export class PtySession implements SessionHandle {
     this.proc.write(data); // input goes to the PTY only: never to the recording or a log
   }
 
+  inputBacklog(): number {
+    return this.status === 'running' ? (this.proc.inputBacklog ?? 0) : 0;
+  }
+
   resize(cols: number, rows: number): void {
     if (this.status !== 'running' || this.exiting) return;
     if (cols === this.cols && rows === this.rows) return;

@@ -4,7 +4,7 @@
 // Written against WireSocket alone: the carrier (node-ws.ts, or Bun.serve's handlers) pushes
 // frames and the close in through the WireEvents methods.
 import { CLOSE, PortholeError, closeCodeOf } from '../../../common/errors.js';
-import { INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
+import { INPUT_BACKLOG_LOW_BYTES, INPUT_BACKLOG_MAX_BYTES, INPUT_BACKLOG_POLL_MS, INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
 import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
@@ -46,6 +46,8 @@ export class Connection implements WireEvents {
   private sizeSeat: SizeSeat | undefined;
   private authTimer: NodeJS.Timeout | undefined;
   private expiryTimer: NodeJS.Timeout | undefined;
+  /** Set while reading is paused for a full input backlog (holdInput). */
+  private inputHold: NodeJS.Timeout | undefined;
   private detach: (() => void) | undefined;
   private unregister: (() => void) | undefined;
   private readonly rate: MessageRate;
@@ -230,6 +232,33 @@ export class Connection implements WireEvents {
     handle.write(data);
     this.seat?.noteInput();
     this.sizeSeat?.active();
+    if ((handle.inputBacklog?.() ?? 0) > INPUT_BACKLOG_MAX_BYTES) this.holdInput(handle);
+  }
+
+  /** The program is not reading: stop reading this socket until the backlog drains (TCP
+   *  pushes back on the sender), so memory stays flat whatever the client sends. */
+  private holdInput(handle: { inputBacklog?(): number }): void {
+    if (this.inputHold) return;
+    if (!this.ws.pauseReading || !this.ws.resumeReading) {
+      this.log.warn('input backlog full; closing', {});
+      this.close(CLOSE.policy, 'input_backlog');
+      return;
+    }
+    this.log.info('input held: the program is not reading', {});
+    this.ws.pauseReading();
+    this.inputHold = setInterval(() => {
+      const live = this.state === 'live' && this.deps.sessions.get(this.sessionId)?.info().status === 'running';
+      if (live && (handle.inputBacklog?.() ?? 0) > INPUT_BACKLOG_LOW_BYTES) return;
+      this.releaseInput();
+    }, INPUT_BACKLOG_POLL_MS);
+    this.inputHold.unref();
+  }
+
+  private releaseInput(): void {
+    if (!this.inputHold) return;
+    clearInterval(this.inputHold);
+    this.inputHold = undefined;
+    if (this.state !== 'closed') this.ws.resumeReading?.();
   }
 
   private onText(data: Buffer): void {
@@ -309,6 +338,8 @@ export class Connection implements WireEvents {
     clearTimeout(this.authTimer);
     clearTimeout(this.expiryTimer);
     this.authTimer = this.expiryTimer = undefined;
+    clearInterval(this.inputHold);
+    this.inputHold = undefined;
     this.detach?.();
     this.detach = undefined;
     this.unregister?.();

@@ -30,6 +30,14 @@ export class NodeWireSocket implements WireSocket {
   terminate(): void {
     this.ws.terminate();
   }
+
+  pauseReading(): void {
+    this.ws.pause();
+  }
+
+  resumeReading(): void {
+    this.ws.resume();
+  }
 }
 
 /** Feeds one ws.WebSocket's events into `events`. */

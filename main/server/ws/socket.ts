@@ -14,6 +14,10 @@ export interface WireSocket {
   close(code: number, reason: string): void;
   /** Drops the connection without a closing handshake (a peer that will not answer). */
   terminate(): void;
+  /** Stop / restart reading frames (input backpressure). Absent: the carrier cannot, and a
+   *  socket over the input bound is closed with 1008 instead. */
+  pauseReading?(): void;
+  resumeReading?(): void;
 }
 
 /** What a carrier pushes into the protocol for one socket (Connection implements it). */

@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Router, type Response } from 'express';
 import { PortholeError } from '../../../../common/errors.js';
-import { INPUT_MAX_BYTES } from '../../../../common/flow.js';
+import { INPUT_BACKLOG_MAX_BYTES, INPUT_MAX_BYTES } from '../../../../common/flow.js';
 import { CreateSessionBody, InputBody, RenameSessionBody, ResizeBody, utf8Length } from '../../../../common/protocol.js';
 import type { ApiContext, SessionHandlePort } from '../context.js';
 import { authenticate, principalOf } from '../authenticate.js';
@@ -65,6 +65,10 @@ export function sessionRoutes(ctx: ApiContext): Router {
     }
     const { data } = parseBody(InputBody, req.body);
     if (handle.info().status !== 'running') throw new PortholeError('session_exited');
+    // The program is not reading what it has (contract section 9): refuse more for now.
+    if ((handle.inputBacklog?.() ?? 0) > INPUT_BACKLOG_MAX_BYTES) {
+      throw new PortholeError('input_backlog', undefined, { retryAfterSeconds: 1 });
+    }
     handle.write(data);
     res.status(204).end();
   });
