@@ -44,7 +44,9 @@ export class PtyInputWriter {
 
   write(data: string | Uint8Array): void {
     if (this.closed) return;
-    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+    // A copy: the write happens later, and the caller's bytes (a view into a socket's read
+    // buffer) may be reused by then.
+    const buf = typeof data === 'string' ? Buffer.from(data, 'utf8') : Buffer.from(data);
     if (buf.length === 0) return;
     this.queue.push(buf);
     this.queued += buf.length;
