@@ -7,6 +7,15 @@ import type { Logger } from '../log.js';
 
 export const RECORDING_CAP_MARKER = 'recording stopped: size cap reached';
 
+/**
+ * Events queued for the disk and not yet written. Past MAX the session pauses its PTY (as it
+ * does for the screen's backlog) and resumes once the file stream drains below RESUME, so a
+ * slow or stalled disk holds at most MAX plus one output batch per session in memory. (A PTY
+ * adapter whose pause does not stop reads is bounded by the recording cap instead.)
+ */
+export const RECORDING_BACKLOG_MAX_BYTES = 8 * 1024 * 1024;
+export const RECORDING_BACKLOG_RESUME_BYTES = 1024 * 1024;
+
 export interface RecordingOptions {
   file: string;
   cols: number;
@@ -18,6 +27,8 @@ export interface RecordingOptions {
   logger: Logger;
   /** --no-record: no file is written at all. */
   disabled?: boolean;
+  /** The queued events fell below RECORDING_BACKLOG_RESUME_BYTES after being above MAX. */
+  onBacklogLow?: () => void;
 }
 
 export class Recording {
@@ -48,6 +59,11 @@ export class Recording {
       this.stream = undefined;
     });
     this.header = { cols: opts.cols, rows: opts.rows };
+  }
+
+  /** Bytes handed to the file stream and not yet on disk. */
+  get backlog(): number {
+    return this.stream?.writableLength ?? 0;
   }
 
   private writeHeader(): void {
@@ -124,8 +140,22 @@ export class Recording {
   }
 
   private append(line: string, force: boolean): void {
-    if (!this.stream || (this.stopped && !force)) return;
+    const s = this.stream;
+    if (!s || (this.stopped && !force)) return;
     this.bytes += Buffer.byteLength(line);
-    this.stream.write(line);
+    s.write(line);
+    if (!this.waitingForDrain && s.writableLength > RECORDING_BACKLOG_MAX_BYTES) {
+      // Told once the stream is low again; the session has paused its PTY meanwhile.
+      this.waitingForDrain = true;
+      const check = (): void => {
+        if (this.stream !== s || s.writableLength <= RECORDING_BACKLOG_RESUME_BYTES) {
+          this.waitingForDrain = false;
+          this.opts.onBacklogLow?.();
+        } else s.write('', check); // runs once what was queued before it is written
+      };
+      s.write('', check);
+    }
   }
+
+  private waitingForDrain = false;
 }

@@ -7,9 +7,9 @@ import type { Logger } from '../log.js';
 import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
 import { OutputRing } from './output-ring.js';
-import { Recording } from './recording.js';
+import { Recording, RECORDING_BACKLOG_MAX_BYTES, RECORDING_BACKLOG_RESUME_BYTES } from './recording.js';
 import type { ScreenHost } from './screen-host.js';
-import { Screen, SCREEN_BACKLOG_MAX_BYTES, type Redraw, type ScreenText } from './screen.js';
+import { Screen, SCREEN_BACKLOG_MAX_BYTES, SCREEN_BACKLOG_RESUME_BYTES, type Redraw, type ScreenText } from './screen.js';
 import type { SessionHandle, ViewerHandle, ViewerSink } from './types.js';
 import { ViewerSet, type AttachOptions } from './viewer.js';
 
@@ -99,6 +99,7 @@ export class PtySession implements SessionHandle {
       shell: deps.shell,
       logger: this.log,
       disabled: deps.record === false,
+      onBacklogLow: () => this.maybeResume(),
     });
     this.screen = this.openScreen(spec.cols, spec.rows);
     this.viewers = new ViewerSet({
@@ -247,10 +248,20 @@ export class PtySession implements SessionHandle {
     this.ring.append(batch);
     this.screen.write(batch);
     this.recording.output(batch);
-    if (!this.paused && this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES) {
+    // Neither the parser nor the disk may fall behind without bound: past either backlog the
+    // PTY is paused, and resumed once both are low (maybeResume).
+    if (!this.paused && (this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
       this.paused = true;
       this.proc.pause();
     }
+  }
+
+  /** Resumes a paused PTY once the screen's and the recording's backlogs are both low. */
+  private maybeResume(): void {
+    if (!this.paused) return;
+    if (this.screen.backlog >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
+    this.paused = false;
+    this.proc.resume();
   }
 
   private openScreen(cols: number, rows: number): Screen {
@@ -265,11 +276,7 @@ export class PtySession implements SessionHandle {
       },
       // The one answer to a terminal query (common/terminal-queries.ts): straight to the PTY.
       onReply: (data) => this.write(data),
-      onBacklogLow: () => {
-        if (!this.paused) return;
-        this.paused = false;
-        this.proc.resume();
-      },
+      onBacklogLow: () => this.maybeResume(),
       onLost: () => this.rebuildScreen(),
     });
   }
