@@ -30,6 +30,8 @@ export interface SessionManagerOptions {
   keepRecordings?: boolean;
   /** SIGHUP -> SIGKILL grace when ending a group; default KILL_GRACE_MS. */
   killGraceMs?: number;
+  /** Bound of exited sessions' whole final screens together; default EXITED_FINAL_MAX_BYTES. */
+  exitedFinalMaxBytes?: number;
 }
 
 /**
@@ -49,6 +51,9 @@ function shellCommand(choice: string | readonly string[] | undefined): readonly 
   return [d.file, ...d.args];
 }
 
+/** What the whole-screen finals of exited sessions may hold together (see boundExited). */
+export const EXITED_FINAL_MAX_BYTES = 32 * 1024 * 1024;
+
 export class SessionManager {
   private readonly sessions = new Map<string, PtySession>();
   private readonly listeners = new Set<(e: ServerEvent) => void>();
@@ -66,6 +71,7 @@ export class SessionManager {
   private readonly record: boolean;
   private readonly keepRecordings: boolean;
   private closed = false;
+  private readonly exitedFinalMaxBytes: number;
 
   constructor(opts: SessionManagerOptions) {
     const dir = opts.recordingsDir ?? opts.dataDir?.recordingsDir;
@@ -81,6 +87,7 @@ export class SessionManager {
     this.record = opts.record ?? true;
     this.keepRecordings = opts.keepRecordings ?? false;
     this.screens = new ScreenHost(this.logger);
+    this.exitedFinalMaxBytes = opts.exitedFinalMaxBytes ?? EXITED_FINAL_MAX_BYTES;
   }
 
   /** Throws PortholeError cwd_not_found / command_not_found (400) before anything is spawned. */
@@ -110,10 +117,27 @@ export class SessionManager {
       },
     );
     this.sessions.set(id, session);
+    void session.exited.then(() => this.boundExited());
     const info = session.info();
     this.logger.info('session started', { sessionId: id, pid: info.pid, command: command[0] });
     this.emit({ type: 'session.created', session: info });
     return info;
+  }
+
+  /**
+   * Exited sessions stay listed until deleted (`porthole run` never deletes them), each with its
+   * final screen for late joiners. The newest keep it whole (scrollback and colours) while their
+   * sum stays within EXITED_FINAL_MAX_BYTES; older ones keep the visible text only (rows x cols).
+   * With their resume ring freed on exit, an exited session costs at most its share of that
+   * bound plus a screen of text.
+   */
+  private boundExited(): void {
+    let total = 0;
+    for (const s of [...this.sessions.values()].reverse()) {
+      if (s.running) continue;
+      if (total + s.finalBytes > this.exitedFinalMaxBytes) s.compactFinal();
+      total += s.finalBytes;
+    }
   }
 
   get(id: string): SessionHandle | undefined {

@@ -39,6 +39,11 @@ export class OutputRing {
     return this.buf.length;
   }
 
+  /** Frees the bytes (a session that has exited resumes no one); offsets stay as they were. */
+  release(): void {
+    this.buf = Buffer.alloc(0);
+  }
+
   append(chunk: Uint8Array): void {
     const n = chunk.length;
     if (n === 0) return;

@@ -256,6 +256,22 @@ export class PtySession implements SessionHandle {
     }
   }
 
+  /** Bytes the final screen holds (its serialized state with scrollback), 0 while running. */
+  get finalBytes(): number {
+    return this.final?.data.length ?? 0;
+  }
+
+  /**
+   * Keeps only the final visible screen (no scrollback, no colours): what late joiners then
+   * get. SessionManager calls it for the oldest exited sessions past EXITED_FINAL_MAX_BYTES.
+   */
+  compactFinal(): void {
+    const f = this.final;
+    if (!f) return;
+    const data = Buffer.from(f.text.split('\n').join('\r\n'), 'utf8');
+    if (data.length < f.data.length) this.final = { ...f, data };
+  }
+
   /** Resumes a paused PTY once the screen's and the recording's backlogs are both low. */
   private maybeResume(): void {
     if (!this.paused) return;
@@ -325,6 +341,7 @@ export class PtySession implements SessionHandle {
       this.exiting = true;
       this.flush();
       this.final = await this.screen.text(); // everything parsed: the last screen, kept for late joiners
+      this.ring.release(); // no one resumes an exited session: its 1 MiB goes back
       this.screen.dispose();
       this.status = 'exited';
       this.exitCode = exitCode;
