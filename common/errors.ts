@@ -29,6 +29,8 @@ export const ERROR_CODES = {
   // 409
   conflict: { status: 409, message: 'The resource already exists' },
   session_exited: { status: 409, message: 'The session has exited' },
+  too_many_sessions: { status: 409, message: 'The server has as many sessions as it allows (maxSessions); end one first' },
+  too_many_shares: { status: 409, message: 'This session has as many share links as it allows (maxSharesPerSession); revoke one first' },
   not_needed: { status: 409, message: 'This socket may already type' },
   request_pending: { status: 409, message: 'A control request from this socket is already pending' },
   // 413
@@ -39,6 +41,8 @@ export const ERROR_CODES = {
   host_not_allowed: { status: 421, message: 'This Host name is not one of this server (add it with --allow-host)' },
   // 429
   rate_limited: { status: 429, message: 'Too many attempts; try again later' },
+  too_many_streams: { status: 429, message: 'Too many event streams are open (maxEventStreams)' },
+  too_many_sockets: { status: 429, message: 'Too many sockets are open (maxSockets)' },
   input_backlog: { status: 429, message: 'The program is not reading its input; try again later' },
   link_full: { status: 429, message: 'This link has as many viewers as it allows', close: 4429 },
   // 507

@@ -37,6 +37,18 @@ export const INPUT_MAX_BYTES = 64 * 1024;
 export const INPUT_BACKLOG_MAX_BYTES = 1024 * 1024;
 export const INPUT_BACKLOG_LOW_BYTES = 256 * 1024;
 export const INPUT_BACKLOG_POLL_MS = 20;
+/** Caps (contract section 9), each a config.json key: past one, a clear 409/429 with a code. */
+export const DEFAULT_LIMITS = Object.freeze({
+  /** Sessions at once, running or exited (409 too_many_sessions). */
+  sessions: 100,
+  /** Live share links per session (409 too_many_shares). */
+  sharesPerSession: 1000,
+  /** Open /api/events streams (429 too_many_streams). */
+  eventStreams: 100,
+  /** Open WebSockets, authenticated or not (HTTP 429 too_many_sockets before the upgrade). */
+  sockets: 10_000,
+});
+export type Limits = { -readonly [K in keyof typeof DEFAULT_LIMITS]: number };
 /** Largest JSON body accepted by the HTTP API (413 past it). */
 export const JSON_BODY_MAX_BYTES = 128 * 1024;
 

@@ -13,7 +13,7 @@ import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { UsageError } from '../../common/errors.js';
 import { parseDuration } from '../../common/protocol.js';
-import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
+import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, type Limits } from '../../common/flow.js';
 import { passwordProblem } from './auth/passwords.js';
 import { isLoopbackName as isLoopbackHost } from '../../common/reach.js';
 import { dataDirFrom, type PortholeConfig } from './datadir.js';
@@ -43,6 +43,7 @@ export interface ResolvedServeOptions {
   publicUrl?: string;
   allowOrigins?: string[];
   allowHosts?: string[];
+  limits?: Partial<Limits>;
   scrollback?: number;
   recordingCapBytes?: number;
   shell?: string | string[];
@@ -235,6 +236,13 @@ export async function resolveServeOptions(input: ResolveInput): Promise<Resolved
   if (publicUrl !== undefined) options.publicUrl = publicUrl;
   if (allowOrigins !== undefined) options.allowOrigins = allowOrigins;
   if (allowHosts !== undefined) options.allowHosts = allowHosts;
+  const limits = {
+    ...(config.maxSessions !== undefined ? { sessions: config.maxSessions } : {}),
+    ...(config.maxSharesPerSession !== undefined ? { sharesPerSession: config.maxSharesPerSession } : {}),
+    ...(config.maxEventStreams !== undefined ? { eventStreams: config.maxEventStreams } : {}),
+    ...(config.maxSockets !== undefined ? { sockets: config.maxSockets } : {}),
+  };
+  if (Object.keys(limits).length > 0) options.limits = limits;
   if (config.shell !== undefined) options.shell = config.shell;
   if (trustProxy.kind !== 'none') options.trustProxy = trustProxy;
   if (tunnel) options.tunnel = tunnel;

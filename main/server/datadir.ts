@@ -34,6 +34,11 @@ export const PortholeConfigSchema = z.strictObject({
   publicUrl: originField.optional(),
   allowOrigins: z.array(originField).max(64).optional(),
   allowHosts: z.array(z.string().min(1).max(253)).max(64).optional(),
+  // Caps (contract section 9); defaults in common/flow.ts DEFAULT_LIMITS.
+  maxSessions: z.int().min(1).max(100_000).optional(),
+  maxSharesPerSession: z.int().min(1).max(1_000_000).optional(),
+  maxEventStreams: z.int().min(1).max(100_000).optional(),
+  maxSockets: z.int().min(1).max(1_000_000).optional(),
   scrollback: z.int().min(0).max(1_000_000).optional(),
   recordingCapBytes: z.int().min(0).optional(),
   /** A program (run with no arguments) or an argv, e.g. ["/bin/zsh", "-l"] or ["pwsh.exe", "-NoLogo"]. */

@@ -10,7 +10,7 @@ import { dirname, join, resolve, basename } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PortholeError, UsageError, errorBody, type ErrorCode } from '../../common/errors.js';
 import { VERSION } from '../../common/version.js';
-import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES } from '../../common/flow.js';
+import { DEFAULT_LIMITS, DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, type Limits } from '../../common/flow.js';
 import type { ServerEvent } from '../../common/protocol.js';
 import { BcryptPool } from './auth/bcrypt-pool.js';
 import type { PtyPort } from './pty/port.js';
@@ -52,6 +52,7 @@ export interface ServerOptions {
   publicUrl?: string; // origin used in links and accepted as WebSocket Origin
   allowOrigins?: string[];
   allowHosts?: string[]; // --allow-host: more Host names accepted while listening on loopback
+  limits?: Partial<Limits>; // caps (config.json maxSessions, ...); default DEFAULT_LIMITS
   scrollback?: number; // default DEFAULT_SCROLLBACK_LINES
   recordingCapBytes?: number; // default DEFAULT_RECORDING_CAP_BYTES
   uploadMaxBytes?: number; // POST /api/fs/upload cap; default DEFAULT_UPLOAD_MAX_BYTES (100 MiB)
@@ -178,6 +179,7 @@ export class Server {
       });
     }
     const auth = new Authenticator({ authRequired: options.auth, verify: (t) => this.tokens.verify(t) });
+    const limits: Limits = { ...DEFAULT_LIMITS, ...options.limits };
     const trust = options.trustProxy ?? TRUST_NONE;
     const clientAddress = (req: RequestLike): string => clientAddressOf(req, trust);
     this.presence = new Presence({ share: (id) => this.shares.get(id), emit: (e) => this.bus.emit(e), newId });
@@ -189,6 +191,7 @@ export class Server {
       logger: this.logger,
       clientAddress,
       originPolicy: () => this.requestPolicy(),
+      maxSockets: limits.sockets,
     });
 
     // Wire the event sources into the one bus, and revocations into the socket layer.
@@ -212,6 +215,7 @@ export class Server {
     const startedAt = Date.now();
     const ctx: ApiContext = {
       logger: this.logger,
+      limits,
       version: VERSION,
       runtime: { name: options.runtime.name, version: options.runtime.version },
       startedAt,

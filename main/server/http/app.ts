@@ -50,7 +50,7 @@ export function createApp(ctx: ApiContext): HttpApp {
   app.disable('x-powered-by');
   app.disable('etag');
   app.set('query parser', 'simple');
-  const sse = new SseHub(ctx.events, { isRevoked: ctx.isTokenRevoked });
+  const sse = new SseHub(ctx.events, { isRevoked: ctx.isTokenRevoked, maxStreams: ctx.limits?.eventStreams });
 
   app.use((_req, res, next) => {
     applySecurityHeaders(res);

@@ -1,6 +1,7 @@
 // What the express app needs from the rest of the server: the framework-free ports of
 // ../ports.ts plus the app's own settings. server.ts hands in the real SessionManager /
 // ShareRegistry / TokenService; routes and tests see only these shapes.
+import type { Limits } from '../../../common/flow.js';
 import type { Router } from 'express';
 import type { HealthResponse, LoginResponse, Viewer } from '../../../common/protocol.js';
 import type { SessionsPort, SharesPort } from '../ports.js';
@@ -15,6 +16,8 @@ export type { SessionsPort, SharesPort, ViewerSink as ViewerSinkPort, SessionHan
 
 export interface ApiContext {
   logger: Logger;
+  /** Caps with clear errors (contract section 9); default DEFAULT_LIMITS. */
+  limits?: Limits;
   version: string;
   /** Which runtime answers, for /health. */
   runtime: HealthResponse['runtime'];

@@ -6,6 +6,8 @@
 // by any other path, so none outlives its token by more than that.
 import type { Request, Response } from 'express';
 import type { ServerEvent } from '../../../common/protocol.js';
+import { PortholeError } from '../../../common/errors.js';
+import { DEFAULT_LIMITS } from '../../../common/flow.js';
 import type { EventBus } from './event-bus.js';
 
 /** A comment line every so often keeps proxies from closing an idle stream. */
@@ -30,6 +32,8 @@ export interface SseHubOptions {
   heartbeatMs?: number;
   /** Whether a token id has been revoked (logout), for the sweep. */
   isRevoked?: (jti: string) => boolean;
+  /** Streams open at once (429 too_many_streams past it). */
+  maxStreams?: number;
 }
 
 export class SseHub {
@@ -39,11 +43,13 @@ export class SseHub {
   private readonly off: () => void;
   private readonly heartbeatMs: number;
   private readonly isRevoked: (jti: string) => boolean;
+  private readonly maxStreams: number;
   private closed = false;
 
   constructor(bus: EventBus, opts: SseHubOptions = {}) {
     this.heartbeatMs = opts.heartbeatMs ?? SSE_HEARTBEAT_MS;
     this.isRevoked = opts.isRevoked ?? (() => false);
+    this.maxStreams = opts.maxStreams ?? DEFAULT_LIMITS.eventStreams;
     this.off = bus.on((e, seq) => this.broadcast(e, seq));
   }
 
@@ -56,6 +62,9 @@ export class SseHub {
     if (this.closed) {
       res.status(503).end();
       return;
+    }
+    if (this.clients.size >= this.maxStreams) {
+      throw new PortholeError('too_many_streams', `At most ${this.maxStreams} event streams (maxEventStreams in config.json)`, { retryAfterSeconds: 5 });
     }
     res.status(200);
     res.setHeader('Content-Type', 'text/event-stream; charset=utf-8');

@@ -7,7 +7,7 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import { CLOSE, ERROR_CODES, type ErrorCode } from '../../../common/errors.js';
-import { WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
+import { DEFAULT_LIMITS, WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
 import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
 import type { Authenticator } from '../http/principal.js';
@@ -28,6 +28,8 @@ export interface GatewayOptions {
   /** The client's address for logs (X-Forwarded-For from trusted hops only). */
   clientAddress?: (req: IncomingMessage) => string;
   sharing?: ConnectionDeps['sharing'];
+  /** Open sockets at once (HTTP 429 too_many_sockets before the upgrade past it). */
+  maxSockets?: number;
 }
 
 const WS_PATH = /^\/api\/sessions\/([^/]+)\/ws$/;
@@ -83,6 +85,7 @@ export class WsGateway {
     if (refused) return refuse(refused);
     const m = WS_PATH.exec(pathOnly(req.url));
     if (!m) return refuse('not_found');
+    if (this.size >= (this.opts.maxSockets ?? DEFAULT_LIMITS.sockets)) return refuse('too_many_sockets');
     try {
       return { ok: true, sessionId: decodeURIComponent(m[1]), resumeFrom: resumeFromQuery(req.url) };
     } catch {
@@ -169,7 +172,7 @@ function pathOnly(url: string | undefined): string {
   return q === -1 ? u : u.slice(0, q);
 }
 
-const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 503: 'Service Unavailable' };
+const REASONS: Record<number, string> = { 400: 'Bad Request', 403: 'Forbidden', 404: 'Not Found', 421: 'Misdirected Request', 429: 'Too Many Requests', 503: 'Service Unavailable' };
 
 /** Answer a refused upgrade with a plain HTTP response and drop the socket. */
 function rejectHandshake(socket: Duplex, status: number, code: ErrorCode): void {

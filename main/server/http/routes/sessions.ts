@@ -5,7 +5,7 @@ import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Router, type Response } from 'express';
 import { PortholeError } from '../../../../common/errors.js';
-import { INPUT_BACKLOG_MAX_BYTES, INPUT_MAX_BYTES } from '../../../../common/flow.js';
+import { DEFAULT_LIMITS, INPUT_BACKLOG_MAX_BYTES, INPUT_MAX_BYTES } from '../../../../common/flow.js';
 import { CreateSessionBody, InputBody, RenameSessionBody, ResizeBody, utf8Length } from '../../../../common/protocol.js';
 import type { ApiContext, SessionHandlePort } from '../context.js';
 import { authenticate, principalOf } from '../authenticate.js';
@@ -37,6 +37,9 @@ export function sessionRoutes(ctx: ApiContext): Router {
   r.post('/api/sessions', async (req, res) => {
     requireOwner(principalOf(res));
     const body = parseBody(CreateSessionBody, req.body);
+    const { running, exited } = ctx.sessions.counts();
+    const max = (ctx.limits ?? DEFAULT_LIMITS).sessions;
+    if (running + exited >= max) throw new PortholeError('too_many_sessions', `At most ${max} sessions (maxSessions in config.json); end one first`);
     res.status(201).json(await ctx.sessions.create(body));
   });
 

@@ -2,6 +2,7 @@
 // fragment so it never reaches logs, proxies or Referer headers (contract section 3).
 import { Router } from 'express';
 import { PortholeError } from '../../../../common/errors.js';
+import { DEFAULT_LIMITS } from '../../../../common/flow.js';
 import {
   CreateShareBody,
   DEFAULT_SHARE_EXPIRES_SECONDS,
@@ -31,6 +32,8 @@ export function shareRoutes(ctx: ApiContext): Router {
     requireOwner(principalOf(res));
     const sid = ownedSession(req.params.id);
     const body = parseBody(CreateShareBody, req.body);
+    const max = (ctx.limits ?? DEFAULT_LIMITS).sharesPerSession;
+    if (ctx.shares.list(sid).length >= max) throw new PortholeError('too_many_shares', `At most ${max} links per session (maxSharesPerSession in config.json); revoke one first`);
     const { share, token } = ctx.shares.create(sid, body.mode, body.expiresIn ?? DEFAULT_SHARE_EXPIRES_SECONDS, body.label, body.maxViewers);
     // share.created is published by the registry itself (server.ts forwards it).
     const out: CreateShareResponse = {
