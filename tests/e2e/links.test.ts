@@ -100,10 +100,10 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     await page.locator('#rename-name').fill('after');
     await page.keyboard.press('Enter');
     await page.locator('dialog').waitFor({ state: 'detached' });
-    await expect.poll(inTerminal).toBe(true);
+    await expect.poll(inTerminal, { timeout: 10_000 }).toBe(true);
     // A space and more keys go to the shell, not to the Rename button.
     await page.keyboard.type(' echo after-rename-typed\n');
-    await expect.poll(() => snapshot(ts, s.id)).toContain('after-rename-typed');
+    await expect.poll(() => snapshot(ts, s.id), { timeout: 10_000 }).toContain('after-rename-typed');
     expect(await page.locator('dialog').count()).toBe(0);
     expect((await ts.json<{ name: string }>(`/api/sessions/${s.id}`)).body.name).toBe('after');
 
@@ -111,9 +111,9 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     await page.locator('dialog.modal-share').waitFor();
     await page.keyboard.press('Escape');
     await page.locator('dialog').waitFor({ state: 'detached' });
-    await expect.poll(inTerminal).toBe(true);
+    await expect.poll(inTerminal, { timeout: 10_000 }).toBe(true);
     await page.keyboard.type('echo after-share-typed\n');
-    await expect.poll(() => snapshot(ts, s.id)).toContain('after-share-typed');
+    await expect.poll(() => snapshot(ts, s.id), { timeout: 10_000 }).toContain('after-share-typed');
     expect(await page.locator('dialog').count()).toBe(0); // Enter did not reopen Share
     expect(errors).toEqual([]);
   });
@@ -122,12 +122,12 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
     const ts = await e2eServer();
     const ok = await ts.createSession({ command: ['sh', '-c', 'echo done'], name: 'clean exit' });
     await ts.createSession({ command: ['sh', '-c', 'exit 3'], name: 'failed exit' });
-    await expect.poll(async () => (await ts.json<Array<{ status: string }>>('/api/sessions')).body.every((x) => x.status === 'exited')).toBe(true);
+    await expect.poll(async () => (await ts.json<Array<{ status: string }>>('/api/sessions')).body.every((x) => x.status === 'exited'), { timeout: 10_000 }).toBe(true);
     const { page, errors } = await panelOn(ts, 'clean exit');
     const pill = (name: string) => page.locator('.session-item', { hasText: name }).locator('.pill');
     const colour = (name: string) => pill(name).evaluate((el) => getComputedStyle(el).color);
-    await expect.poll(() => pill('clean exit').textContent()).toBe('exit 0');
-    await expect.poll(() => pill('failed exit').textContent()).toBe('exit 3');
+    await expect.poll(() => pill('clean exit').textContent(), { timeout: 10_000 }).toBe('exit 0');
+    await expect.poll(() => pill('failed exit').textContent(), { timeout: 10_000 }).toBe('exit 3');
     expect(await colour('clean exit')).not.toBe(await colour('failed exit'));
     expect(await colour('failed exit')).toBe('rgb(255, 161, 152)');
     const toolbar = page.locator('.sv-toolbar');
@@ -198,16 +198,16 @@ describe.skipIf(!chromiumAvailable())('links and what a new user tripped on (e2e
       const m = await probe();
       return (await size()) === `${m.cols}x${m.rows}`;
     };
-    await expect.poll(panelHasIt).toBe(true);
+    await expect.poll(panelHasIt, { timeout: 10_000 }).toBe(true);
     // An attached CLI at 60x15 resizes: it is the latest.
     const cli = connectWs(ts, s.id);
     await cli.waitForText('ready');
     cli.sendJson({ type: 'resize', cols: 60, rows: 15 });
-    await expect.poll(size).toBe('60x15');
+    await expect.poll(size, { timeout: 10_000 }).toBe('60x15');
     // The owner clicks into the panel's terminal (focus): the panel is the latest again.
     await page.locator('.sv-toolbar').click({ position: { x: 5, y: 5 } });
     await page.locator('.sv-term').click();
-    await expect.poll(async () => (await size()) !== '60x15' && (await panelHasIt())).toBe(true);
+    await expect.poll(async () => (await size()) !== '60x15' && (await panelHasIt()), { timeout: 10_000 }).toBe(true);
     const mine = await size();
     // The CLI leaves while the panel is latest: nothing changes.
     cli.ws.close();

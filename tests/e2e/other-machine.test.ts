@@ -120,6 +120,6 @@ describe.skipIf(!chromiumAvailable() || !canNetns)('a browser on another machine
     // A control link: typing from over there reaches the shell here.
     await page.locator('.xterm').click();
     await page.keyboard.type('echo typed-from-elsewhere\n');
-    await expect.poll(async () => (await (await ts.api(`/api/sessions/${s.id}/snapshot`)).text())).toContain('typed-from-elsewhere');
+    await expect.poll(async () => (await (await ts.api(`/api/sessions/${s.id}/snapshot`)).text()), { timeout: 10_000 }).toContain('typed-from-elsewhere');
   });
 });

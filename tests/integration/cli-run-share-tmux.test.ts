@@ -41,5 +41,5 @@ describe.skipIf(!TMUX || !TOP)('run --share view -- top', () => {
     } finally {
       tmux('kill-server');
     }
-  });
+  }, 60_000);
 });

@@ -24,7 +24,7 @@ describe('recordings', () => {
   it('keepRecordings leaves it on disk, whole', async () => {
     const ts = await startServer({ keepRecordings: true });
     const s = await ts.createSession({ command: ['sh', '-c', 'echo kept-output'] });
-    await expect.poll(async () => (await ts.json<{ status: string }>(`/api/sessions/${s.id}`)).body.status).toBe('exited');
+    await expect.poll(async () => (await ts.json<{ status: string }>(`/api/sessions/${s.id}`)).body.status, { timeout: 10_000 }).toBe('exited');
     expect((await ts.api(`/api/sessions/${s.id}`, { method: 'DELETE' })).status).toBe(204);
     expect(await readFile(castFile(ts.dataDir, s.id), 'utf8')).toContain('kept-output');
   });
@@ -83,7 +83,7 @@ describe('recordings', () => {
     await sleep(150);
     expect((await ts.api(`/api/sessions/${s.id}/resize`, { body: { cols: 90, rows: 20 } })).status).toBe(204);
     expect((await ts.api(`/api/sessions/${s.id}/input`, { body: { data: 'two\n' } })).status).toBe(204);
-    await expect.poll(async () => (await (await ts.api(`/api/sessions/${s.id}/recording`)).text()).includes('two')).toBe(true);
+    await expect.poll(async () => (await (await ts.api(`/api/sessions/${s.id}/recording`)).text()).includes('two'), { timeout: 10_000 }).toBe(true);
     const lines = (await (await ts.api(`/api/sessions/${s.id}/recording`)).text()).trim().split('\n').map((l) => JSON.parse(l) as unknown);
     expect(lines[0]).toMatchObject({ version: 2, width: 132, height: 40 });
     const events = lines.slice(1) as [number, string, string][];

@@ -28,19 +28,19 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
     try {
       const pane = () => tmux('capture-pane', '-p', '-t', 'p').stdout;
       const session = async (): Promise<Session | undefined> => (await ts.json<Session[]>('/api/sessions')).body.find((s) => s.name === 'sized');
-      await until(() => pane().includes('detach with'), 10_000, 'the CLI to attach');
+      await until(() => pane().includes('detach with'), 20_000, 'the CLI to attach');
       let s = (await session())!;
       const size = async () => {
         s = (await ts.json<Session>(`/api/sessions/${s.id}`)).body;
         return `${s.cols}x${s.rows}`;
       };
-      await expect.poll(size).toBe('90x25');
+      await expect.poll(size, { timeout: 10_000 }).toBe('90x25');
 
       // The panel opens the session and fits its pane: it is the latest, its size applies.
       const panel = connectWs(ts, s.id);
       await panel.waitForText('ready');
       panel.sendJson({ type: 'resize', cols: 120, rows: 46 });
-      await expect.poll(size).toBe('120x46');
+      await expect.poll(size, { timeout: 10_000 }).toBe('120x46');
 
       // A view link cannot take the size.
       const share = await ts.json<{ token: string }>(`/api/sessions/${s.id}/shares`, { body: { mode: 'control' } });
@@ -57,14 +57,14 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
 
       // The panel is focused again (it re-sends its size), then closed: 90x25 comes back.
       panel.sendJson({ type: 'resize', cols: 120, rows: 46 });
-      await expect.poll(size).toBe('120x46');
+      await expect.poll(size, { timeout: 10_000 }).toBe('120x46');
       panel.ws.close();
-      await expect.poll(size).toBe('90x25');
+      await expect.poll(size, { timeout: 10_000 }).toBe('90x25');
       tmux('send-keys', '-t', 'p', 'clear; stty size', 'Enter');
       await until(() => /^25 90\s*$/m.test(pane()), 10_000, 'stty size after the panel left');
       viewer.ws.close();
     } finally {
       tmux('kill-server');
     }
-  });
+  }, 60_000);
 });
