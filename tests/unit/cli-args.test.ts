@@ -75,7 +75,7 @@ describe('dispatch', () => {
   it('--version and --help go to stdout with exit 0', async () => {
     const v = fakeCtx();
     expect(await dispatch(['--version'], v.ctx)).toBe(0);
-    expect(v.out()).toMatch(/^porthole \d+\.\d+\.\d+\n$/);
+    expect(v.out()).toMatch(/^porthole \d+\.\d+\.\d+ \(node \d+\.\d+\.\d+\)\n$/); // contract section 7: the runtime too
     const h = fakeCtx();
     expect(await dispatch(['--help'], h.ctx)).toBe(0);
     expect(h.out()).toContain('serve');
