@@ -450,7 +450,7 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
   }
 
   // Open at the shell's current folder.
-  void (async () => {
+  const opened = (async () => {
     const cwd = await probeShell();
     shellCwd = cwd;
     if (!disposed && !dir) await navigate(cwd ?? '');
@@ -460,11 +460,14 @@ export function openFilesView(opts: FilesViewOptions): FilesView {
     el,
     uploadToCwd(files: File[]): void {
       void (async () => {
+        // After the first listing, so two navigations do not race (the later one wins and the
+        // earlier reports "superseded"); the files go to the shell's folder whatever the view shows.
+        await opened;
         const cwd = (await probeShell()) ?? dir;
         if (!cwd || disposed) return;
         shellCwd = cwd;
-        if (cwd !== dir && !(await navigate(cwd))) return;
-        uploadFiles(files, cwd);
+        if (cwd !== dir) await navigate(cwd);
+        if (!disposed) uploadFiles(files, cwd);
       })();
     },
     dispose(): void {

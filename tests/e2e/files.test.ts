@@ -132,6 +132,21 @@ describe.skipIf(!chromiumAvailable()).each(RUNTIMES)('Files view (e2e) under %s'
     await input(ts, id, 'cd work\n');
     await poll(async () => (await ts.json<{ cwd: string }>(`/api/sessions/${id}/cwd`)).body.cwd).toBe(path.join(dir, 'work'));
     const dropped = randomBytes(150 * 1024);
+    // A busy machine: the view's own first look at the shell's folder answers a little late and
+    // the first listing much later, so the view opening and the drop each start a listing. The
+    // drop must still upload (it once gave up when the other listing superseded its own).
+    const late = (ms: number) => {
+      let first = true;
+      return async (route: import('playwright-core').Route) => {
+        if (first) {
+          first = false;
+          await new Promise((r) => setTimeout(r, ms));
+        }
+        await route.continue();
+      };
+    };
+    await page.route('**/api/sessions/*/cwd', late(300));
+    await page.route('**/api/fs?*', late(2000));
     await dropFiles(page, '.sv-term', [{ name: 'dropped.bin', bytes: dropped }]);
     await waitForFile(path.join(dir, 'work', 'dropped.bin'), dropped);
     await viewAt(page, path.join(dir, 'work'));
