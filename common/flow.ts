@@ -6,11 +6,17 @@
 // - WS_MAX_PAYLOAD_BYTES >= INPUT_MAX_BYTES: any legal input fits in one frame.
 // Memory per viewer is bounded by VIEWER_HIGH_WATER_BYTES + one batch + one redraw.
 
-/** Output is flushed to viewers at most this long after the PTY produced it (the first output
- * after a quiet spell, such as an echoed key, goes at once). */
+/** Output is flushed to viewers at most this long after the PTY produced it; light output
+ * (an echoed key, keys typed back to back) goes at once (sessions/output-pacer.ts). */
 export const OUTPUT_BATCH_MS = 4;
 /** ...or as soon as this many bytes are pending, whichever comes first. */
 export const OUTPUT_BATCH_MAX_BYTES = 64 * 1024;
+/** Output is light, sent at once, while one OUTPUT_BATCH_MS window holds at most this many sends... */
+export const OUTPUT_QUIET_MAX_FLUSHES = 32;
+/** ...and at most this many bytes; past either it is batched until a batch comes out light. */
+export const OUTPUT_QUIET_MAX_BYTES = 8 * 1024;
+/** A viewer socket holding more than this unsent is behind: output is batched while it is. */
+export const VIEWER_BEHIND_BYTES = 16 * 1024;
 
 /** A viewer whose socket holds more than this unsent is lagging: its output is dropped. */
 export const VIEWER_HIGH_WATER_BYTES = 1024 * 1024;

@@ -6,6 +6,7 @@ import type { ServerEvent, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
+import { OutputPacer } from './output-pacer.js';
 import { OutputRing } from './output-ring.js';
 import { Recording, RECORDING_BACKLOG_MAX_BYTES, RECORDING_BACKLOG_RESUME_BYTES } from './recording.js';
 import type { ScreenHost } from './screen-host.js';
@@ -72,7 +73,8 @@ export class PtySession implements SessionHandle {
   private pendingBytes = 0;
   private batchTimer: NodeJS.Timeout | undefined;
   private paused = false;
-  private lastFlushAt = 0;
+  /** Light output goes at once, heavy output (or a viewer behind) in OUTPUT_BATCH_MS batches. */
+  private readonly pacer = new OutputPacer();
 
   private exiting = false;
   private final: ScreenText | undefined;
@@ -224,11 +226,13 @@ export class PtySession implements SessionHandle {
     this.lastOutputAt = now;
     this.pending.push(d);
     this.pendingBytes += d.length;
-    // The first output after a quiet spell (an echoed key) goes out at once; what follows within
-    // OUTPUT_BATCH_MS of a flush is coalesced, so a flood still travels in few, large frames.
-    const sinceFlush = now - this.lastFlushAt;
-    if (this.pendingBytes >= OUTPUT_BATCH_MAX_BYTES || (!this.batchTimer && sinceFlush >= OUTPUT_BATCH_MS)) this.flush();
-    else this.batchTimer ??= setTimeout(() => this.flush(), OUTPUT_BATCH_MS - sinceFlush);
+    // Light output (echoed keys, even back to back) goes out at once; heavy output, or any while
+    // a viewer is behind, is coalesced for OUTPUT_BATCH_MS, so a flood travels in large frames.
+    if (this.pendingBytes >= OUTPUT_BATCH_MAX_BYTES) this.flush();
+    else if (!this.batchTimer) {
+      if (!this.viewers.behind() && this.pacer.sendNow(now, this.pendingBytes)) this.flush();
+      else this.batchTimer = setTimeout(() => this.flushBatch(), OUTPUT_BATCH_MS);
+    }
     if (now - this.lastOutputEventAt >= OUTPUT_EVENT_THROTTLE_MS) {
       this.lastOutputEventAt = now;
       this.emitUpdated();
@@ -240,7 +244,6 @@ export class PtySession implements SessionHandle {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     if (this.pendingBytes === 0) return;
-    this.lastFlushAt = Date.now();
     const batch = this.pending.length === 1 ? this.pending[0] : Buffer.concat(this.pending, this.pendingBytes);
     this.pending = [];
     this.pendingBytes = 0;
@@ -278,6 +281,12 @@ export class PtySession implements SessionHandle {
     if (this.screen.backlog >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
     this.paused = false;
     this.proc.resume();
+  }
+
+  /** The batch window ran out: tells the pacer how heavy the batch was, then sends it. */
+  private flushBatch(): void {
+    this.pacer.batchSent(Date.now(), this.pendingBytes, this.pending.length);
+    this.flush();
   }
 
   private openScreen(cols: number, rows: number): Screen {

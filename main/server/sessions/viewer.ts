@@ -12,7 +12,7 @@
 // callback runs just before the first frame, with the output offset at that point, so the
 // ws layer's `ready` says where the client's byte count starts.
 import { CLOSE } from '../../../common/errors.js';
-import { VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../../common/flow.js';
+import { VIEWER_BEHIND_BYTES, VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../../common/flow.js';
 import type { WsServerMessage } from '../../../common/protocol.js';
 import type { Redraw } from './screen.js';
 import type { AttachOptions, StreamStart, ViewerHandle, ViewerSink } from '../ports.js';
@@ -87,6 +87,12 @@ export class ViewerSet {
     const start = v.start;
     v.start = undefined;
     start?.(s);
+  }
+
+  /** A live viewer's socket holds more than VIEWER_BEHIND_BYTES unsent: batching pays. */
+  behind(): boolean {
+    for (const v of this.viewers) if (v.state === 'live' && v.sink.bufferedAmount > VIEWER_BEHIND_BYTES) return true;
+    return false;
   }
 
   /** One batch, the same Buffer for every viewer that keeps up. */

@@ -1,0 +1,46 @@
+// When a session's output goes to viewers at once and when it waits for a batch. Batching pays
+// only under load: a flood coalesced into few large frames costs far fewer socket writes,
+// worker messages and client parses than one frame per PTY read. For light output (an echoed
+// key, a prompt, keys pasted or typed back to back) the OUTPUT_BATCH_MS wait is pure latency.
+//
+// So output is sent at once while it is light: at most OUTPUT_QUIET_MAX_FLUSHES sends and
+// OUTPUT_QUIET_MAX_BYTES within one OUTPUT_BATCH_MS window. Past either, the pacer is heavy: each
+// batch waits OUTPUT_BATCH_MS (or until OUTPUT_BATCH_MAX_BYTES, the session's rule), and it stays
+// heavy until a batch comes out light, so a flood never falls back to small frames between
+// windows. A viewer socket that is behind also batches (the session asks the viewers). Pure: the
+// caller passes the clock, so the policy is tested with numbers, not timers.
+import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../../common/flow.js';
+
+export class OutputPacer {
+  private windowStart = -Infinity;
+  private windowSends = 0;
+  private windowBytes = 0;
+  private heavy = false;
+
+  /** Output is pending and no batch is waiting: true = send it now (counted), false = batch. */
+  sendNow(now: number, pendingBytes: number): boolean {
+    if (this.heavy) return false;
+    if (now - this.windowStart >= OUTPUT_BATCH_MS) {
+      this.windowStart = now;
+      this.windowSends = 0;
+      this.windowBytes = 0;
+    }
+    if (this.windowSends < OUTPUT_QUIET_MAX_FLUSHES && this.windowBytes + pendingBytes <= OUTPUT_QUIET_MAX_BYTES) {
+      this.windowSends++;
+      this.windowBytes += pendingBytes;
+      return true;
+    }
+    this.heavy = true;
+    return false;
+  }
+
+  /** A batch went out when its OUTPUT_BATCH_MS ran out, holding `bytes` in `reads` PTY reads:
+   *  a light one ends the heavy spell and starts a fresh window. */
+  batchSent(now: number, bytes: number, reads: number): void {
+    if (bytes >= OUTPUT_QUIET_MAX_BYTES || reads >= OUTPUT_QUIET_MAX_FLUSHES) return;
+    this.heavy = false;
+    this.windowStart = now;
+    this.windowSends = 0;
+    this.windowBytes = 0;
+  }
+}

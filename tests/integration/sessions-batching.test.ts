@@ -1,0 +1,50 @@
+// Output batching where it pays (sessions/output-pacer.ts): keys echoed back to back go out at
+// once, one frame each, with no batch timer armed; a flood still travels in large frames.
+// Counted, never timed.
+import { describe, expect, it, vi } from 'vitest';
+import { OUTPUT_BATCH_MS } from '../../common/flow.js';
+import { connectFrames } from '../helpers/frame-socket.js';
+import { inChildProcess, startServer } from '../helpers/server.js';
+
+const binaryFrames = (frames: ReadonlyArray<{ kind: string }>, from = 0) => frames.slice(from).filter((f) => f.kind === 'binary').length;
+
+describe('output batching', () => {
+  it.skipIf(inChildProcess)('echoes of keys typed back to back go out at once: one frame per key, no batch timer', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'stty -icanon -echo; exec cat'] });
+    const v = connectFrames(ts, s.id);
+    await v.waitForText('ready');
+    // The batch timer is the only setTimeout of OUTPUT_BATCH_MS or less on this path: count them.
+    const spy = vi.spyOn(globalThis, 'setTimeout');
+    try {
+      const mark = v.frames.length;
+      const keys = 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWX'; // 50 keys, each sent when the last echoed
+      for (let i = 0; i < keys.length; i++) {
+        v.ws.send(Buffer.from(keys[i]));
+        await v.waitForOutput(keys.slice(0, i + 1), 10_000, mark);
+      }
+      const batchTimers = spy.mock.calls.filter(([, ms]) => typeof ms === 'number' && ms > 0 && ms <= OUTPUT_BATCH_MS).length;
+      // Before the pacer every echo within OUTPUT_BATCH_MS of the last flush waited for a timer.
+      expect(batchTimers).toBe(0);
+      expect(binaryFrames(v.frames, mark)).toBe(keys.length);
+    } finally {
+      spy.mockRestore();
+    }
+  });
+
+  it('a flood of `seq 1 200000` still travels in large frames', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'stty -echo; read _; seq 1 200000; echo flood-done; exec sleep 60'] });
+    const v = connectFrames(ts, s.id);
+    await v.waitForText('ready');
+    const mark = v.frames.length;
+    const before = v.binaryBytes;
+    v.ws.send(Buffer.from('\r'));
+    await v.waitForOutput('flood-done', 120_000, mark);
+    const frames = binaryFrames(v.frames, mark);
+    const bytes = v.binaryBytes - before;
+    expect(bytes).toBeGreaterThan(1_200_000);
+    // One frame per PTY read would be ~4 KiB each (300+ frames); batches are far larger.
+    expect(bytes / frames).toBeGreaterThan(8 * 1024);
+  }, 180_000);
+});

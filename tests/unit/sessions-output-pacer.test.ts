@@ -1,0 +1,42 @@
+// The output pacer (sessions/output-pacer.ts): light output goes at once, however close
+// together; heavy output is batched until a batch comes out light. Clock passed in: no timers.
+import { describe, expect, it } from 'vitest';
+import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../common/flow.js';
+import { OutputPacer } from '../../main/server/sessions/output-pacer.js';
+
+describe('OutputPacer', () => {
+  it('sends echoes typed back to back at once, every one (the old rule held each for the window)', () => {
+    const p = new OutputPacer();
+    // 200 one-byte echoes as close as the pacer allows: OUTPUT_QUIET_MAX_FLUSHES per window.
+    let now = 1000;
+    let sent = 0;
+    for (let i = 0; i < 200; i++, now += OUTPUT_BATCH_MS / OUTPUT_QUIET_MAX_FLUSHES) if (p.sendNow(now, 1)) sent++;
+    expect(sent).toBe(200);
+  });
+
+  it('batches once a window holds too many sends or too many bytes, and stays heavy through a flood', () => {
+    const p = new OutputPacer();
+    const now = 1000;
+    for (let i = 0; i < OUTPUT_QUIET_MAX_FLUSHES; i++) expect(p.sendNow(now, 10)).toBe(true);
+    expect(p.sendNow(now, 10)).toBe(false);
+    // A later window: still heavy, because no light batch has gone out since.
+    expect(p.sendNow(now + 10 * OUTPUT_BATCH_MS, 10)).toBe(false);
+    // A flood's batches are heavy: it stays batched.
+    p.batchSent(now + 11 * OUTPUT_BATCH_MS, 64 * 1024, 16);
+    expect(p.sendNow(now + 12 * OUTPUT_BATCH_MS, 4096)).toBe(false);
+    // The flood ended: the last batch is light, and the next echo goes at once.
+    p.batchSent(now + 13 * OUTPUT_BATCH_MS, 20, 1);
+    expect(p.sendNow(now + 13 * OUTPUT_BATCH_MS + 1, 1)).toBe(true);
+
+    const q = new OutputPacer();
+    expect(q.sendNow(now, OUTPUT_QUIET_MAX_BYTES - 1)).toBe(true);
+    expect(q.sendNow(now + 1, 2)).toBe(false); // bytes in the window past the mark
+  });
+
+  it('a large first read goes at once, the reads right after it are batched', () => {
+    const p = new OutputPacer();
+    expect(p.sendNow(0, 4095)).toBe(true);
+    expect(p.sendNow(0.2, 4095)).toBe(true);
+    expect(p.sendNow(0.4, 4095)).toBe(false);
+  });
+});
