@@ -153,13 +153,19 @@ export function openSessionView(session: Session, token: () => string | null, ac
     if (!applyingRemote) socket.sendResize(cols, rows);
   });
 
+  /** The size that fits the pane, within the protocol's bounds; undefined before layout. */
+  function fittedSize(): { cols: number; rows: number } | undefined {
+    if (disposed || !termBox.isConnected) return undefined;
+    const dims = kit.fit.proposeDimensions();
+    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return undefined;
+    return { cols: Math.max(2, Math.min(1000, dims.cols)), rows: Math.max(1, Math.min(500, dims.rows)) };
+  }
+
   /** Fit the xterm to its pane; the session follows (onResize sends it). */
   function fitAndTell(force: boolean): void {
-    if (disposed || !termBox.isConnected) return;
-    const dims = kit.fit.proposeDimensions();
-    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
-    const cols = Math.max(2, Math.min(1000, dims.cols));
-    const rows = Math.max(1, Math.min(500, dims.rows));
+    const size = fittedSize();
+    if (!size) return;
+    const { cols, rows } = size;
     if (cols !== kit.term.cols || rows !== kit.term.rows) kit.term.resize(cols, rows);
     else if (force && (cols !== current.cols || rows !== current.rows)) socket.sendResize(cols, rows);
   }
@@ -167,11 +173,9 @@ export function openSessionView(session: Session, token: () => string | null, ac
   /** Focus makes this window the latest owner client (contract section 9, like tmux's
    *  window-size latest): it tells its own size again, even if the server has another one. */
   function claimSize(): void {
-    if (disposed || !termBox.isConnected) return;
-    const dims = kit.fit.proposeDimensions();
-    if (!dims || !Number.isFinite(dims.cols) || !Number.isFinite(dims.rows)) return;
-    const cols = Math.max(2, Math.min(1000, dims.cols));
-    const rows = Math.max(1, Math.min(500, dims.rows));
+    const size = fittedSize();
+    if (!size) return;
+    const { cols, rows } = size;
     if (cols !== kit.term.cols || rows !== kit.term.rows) kit.term.resize(cols, rows);
     else socket.sendResize(cols, rows);
   }
