@@ -11,20 +11,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import WebSocket from 'ws';
+import { listeningPort } from './lib/proc.mjs';
 
 const [label = 'current', seconds = '15', rate = '830', program = 'sleep'] = process.argv.slice(2);
 const command = program === 'raw' ? ['sh', '-c', 'stty raw -echo; sleep 120'] : ['sleep', '120'];
 const dir = mkdtempSync(join(tmpdir(), 'porthole-input-flood-'));
 const child = spawn(process.execPath, ['bin/porthole.js', 'serve', '--port', '0', '--no-auth', '--data-dir', dir], { stdio: ['ignore', 'pipe', 'ignore'] });
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-    const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-    if (m) resolve(Number(m[1]));
-  });
-  child.once('exit', () => reject(new Error('serve exited')));
-});
+const port = await listeningPort(child);
 const rssMb = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
 
 const res = await fetch(`http://127.0.0.1:${port}/api/sessions`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ command }) });

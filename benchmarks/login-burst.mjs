@@ -8,6 +8,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { listeningPort } from './lib/proc.mjs';
 
 const label = process.argv[2] ?? 'current';
 const dir = mkdtempSync(join(tmpdir(), 'porthole-login-burst-'));
@@ -15,15 +16,7 @@ const child = spawn(process.execPath, ['bin/porthole.js', 'serve', '--port', '0'
   env: { ...process.env, PORTHOLE_PASSWORD: 'correct horse battery staple' },
   stdio: ['ignore', 'pipe', 'ignore'],
 });
-const port = await new Promise((resolve, reject) => {
-  let out = '';
-  child.stdout.on('data', (c) => {
-    out += c;
-    const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
-    if (m) resolve(Number(m[1]));
-  });
-  child.once('exit', () => reject(new Error('serve exited')));
-});
+const port = await listeningPort(child);
 
 function call(path, { body, from } = {}) {
   const t0 = performance.now();

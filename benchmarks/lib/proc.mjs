@@ -87,3 +87,16 @@ export function machineInfo() {
     ephemeralPorts: portRange,
   };
 }
+
+/** The port a `porthole serve --port 0` child prints in its listening line; rejects if it exits first. */
+export function listeningPort(child) {
+  return new Promise((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const m = /listening on https?:\/\/\S+:(\d+)/.exec(out);
+      if (m) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error('serve exited')));
+  });
+}
