@@ -209,8 +209,16 @@ export async function echo(t, cfg) {
 const LAST_LINE = /(\n|\\n)10000(\r|\\r)/;
 const FIRST_LINES = /(^|[^0-9])1(\r\n|\\r\\n)2(\r\n|\\r\\n)3(\r\n|\\r\\n)/;
 
-/** A session that printed 10,000 lines; a new viewer joins: ms to the visible screen (the
- *  last line has arrived) and to the full scrollback (the first lines have arrived too). */
+/** The screen's last two text rows after `join N` was typed into cat: the tty's echo, then cat's
+ *  copy (a redraw of the visible rows may end the last one with a cursor move, not CR LF). */
+const bottomRows = (n) => new RegExp(`join ${n}(\r\n|\\\\r\\\\n)join ${n}(?![0-9])`);
+
+/**
+ * A session that printed 10,000 lines; a new viewer joins: ms from opening the socket to the
+ * visible screen (the screen's bottom rows, the line typed last, have arrived: after a few
+ * rounds `10000` itself is in the scrollback) and to the full scrollback (the first lines have
+ * arrived too). A server may send the visible rows first and the scrollback after.
+ */
 export async function lateJoin(t, cfg) {
   const id = await t.createSession({ command: ['sh', '-c', 'seq 1 10000; exec cat'] });
   const visible = [];
@@ -237,12 +245,15 @@ export async function lateJoin(t, cfg) {
     // before: the server must rebuild its redraw), after it has been idle for a second, and
     // again at once with nothing changed (a server may reuse its last redraw).
     const kinds = ['changed', 'idle', 'unchanged'];
+    let typed = -1;
     for (let r = 0; r < cfg.lateJoinRepeats * kinds.length; r++) {
       const kind = kinds[r % kinds.length];
       if (kind !== 'unchanged') {
+        typed = r;
         await t.input(id, `join ${r}\n`);
         await sleep(kind === 'changed' ? 50 : 1000);
       }
+      const bottom = bottomRows(typed);
       const c = t.lateJoinClient(id);
       let acc = '';
       let tVisible = 0;
@@ -252,8 +263,8 @@ export async function lateJoin(t, cfg) {
         c.onOutput((s) => {
           acc += s;
           const now = performance.now();
-          if (!tVisible && LAST_LINE.test(acc)) tVisible = now - c.t0;
-          if (tVisible && !tFull && FIRST_LINES.test(acc)) tFull = now - c.t0;
+          if (!tVisible && bottom.test(acc)) tVisible = now - c.t0;
+          if (!tFull && FIRST_LINES.test(acc)) tFull = now - c.t0;
           if (tVisible && tFull) {
             clearTimeout(timer);
             resolve();
@@ -263,7 +274,7 @@ export async function lateJoin(t, cfg) {
       c.close();
       if (kind === 'changed') {
         if (tVisible) visible.push(tVisible);
-        if (tFull) full.push(tFull);
+        if (tFull) full.push(Math.max(tFull, tVisible));
       } else if (tVisible) (kind === 'idle' ? idle : unchanged).push(tVisible);
       await sleep(100);
     }

@@ -52,6 +52,10 @@ export const WsServerMessageSchema = z.discriminatedUnion('type', [
     /** Extension: the binary bytes of the redraw that follows (0 when resumed), so a client
      *  knows where the redraw ends and its count of live bytes begins. */
     redrawBytes: offset.optional(),
+    /** Extension: true when that redraw has the visible rows only (a late join on a long
+     *  scrollback, sent before the scrollback is serialized): the whole state, scrollback
+     *  included, follows as a `resync` redraw led by a terminal reset (ESC c). */
+    scrollbackFollows: z.boolean().optional(),
   }),
   z.object({ type: z.literal('resize'), cols: z.number(), rows: z.number() }),
   z.object({ type: z.literal('title'), title: z.string() }),

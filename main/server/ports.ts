@@ -23,6 +23,9 @@ export interface StreamStart {
   /** Binary bytes of the redraw that follows (0 when resumed): the client counts its offset
    *  from the bytes after them. */
   redrawBytes: number;
+  /** true: that redraw has the visible rows only, and the whole state (scrollback included)
+   *  follows as a `resync` redraw (a late join on a long scrollback, viewer.ts). */
+  scrollbackFollows?: boolean;
 }
 
 export interface AttachOptions {

@@ -26,10 +26,13 @@ async function recordedOutput(ts: TestServer, id: string): Promise<string> {
     .join('');
 }
 
-/** Resolves once every frame of the viewer's redraw has arrived (the redraw goes out in one go). */
+/** Resolves once every frame of the viewer's redraw has arrived (each piece goes out in one go;
+ *  with `scrollbackFollows`, the visible rows come first and the whole state after a resync). */
 async function redrawComplete(sock: FrameSocket): Promise<void> {
   await sock.waitForText('ready');
   await sock.waitFor(() => sock.binaryBytes > 0, 'a redraw frame');
+  const ready = sock.texts.find((m) => m.type === 'ready');
+  if (ready?.type === 'ready' && ready.scrollbackFollows) await sock.waitForText('resync');
   sock.sendJson({ type: 'ping' });
   await sock.waitForText('pong'); // queued after the redraw, which was sent synchronously
 }
@@ -165,6 +168,72 @@ describe('late joiner redraw', () => {
     expect(midFlood).toBeGreaterThan(0);
     expect((await ts.json<Session>(`/api/sessions/${s.id}`)).body).toMatchObject({ status: 'exited', exitCode: 0 });
   }, 60_000);
+});
+
+
+describe('late join on a long scrollback', () => {
+  it('sends the visible rows first, live at once, then the whole state; the result is exact', async () => {
+    const ts = await startServer();
+    // Lines enough for the visible rows to come first (VISIBLE_FIRST_MIN_LINES), too few for the
+    // idle serializer (IDLE_SERIALIZE_MIN_LINES), so no serialization is cached when the joiner asks.
+    const lines = 900;
+    const s = await ts.createSession({ command: ['sh', '-c', `seq 1 ${lines}; printf '\\033[1;33mtail\\033[0m '; exec cat`], cols: COLS, rows: ROWS });
+    const monitor = connectFrames(ts, s.id);
+    await monitor.waitForOutput('tail');
+    await new Promise((r) => setTimeout(r, 500)); // parsed by the screen worker (no snapshot: that would cache)
+
+    const sock = connectFrames(ts, s.id);
+    await sock.waitForText('ready');
+    const ready = sock.texts[0];
+    expect(ready).toMatchObject({ type: 'ready', scrollbackFollows: true });
+    const firstRedraw = ready.type === 'ready' ? (ready.redrawBytes ?? 0) : 0;
+    expect(firstRedraw).toBeGreaterThan(0);
+    expect(firstRedraw).toBeLessThan(1500); // 24 rows, not 900 lines (~3.6 KB)
+
+    // Live on the visible rows: what is typed now reaches the joiner whatever the scrollback does.
+    sock.ws.send(Buffer.from('typed\n'));
+    await redrawComplete(sock);
+    await sock.waitForOutput('typed\r\ntyped');
+    const resyncAt = sock.frames.findIndex((f) => f.kind === 'text' && f.msg.type === 'resync');
+    expect(resyncAt).toBeGreaterThan(0);
+    const resync = sock.frames[resyncAt];
+    expect(resync.kind === 'text' && resync.msg.type === 'resync' && (resync.msg.redrawBytes ?? 0)).toBeGreaterThan(3000);
+
+    // The visible rows alone already show the screen as it was (the redraw's first bytes).
+    const early = newTerminal(COLS, ROWS);
+    await replay(early, sock.frames.slice(0, resyncAt));
+    const visibleBefore = visibleText(early).split('\n');
+    expect(visibleBefore.some((l) => l.startsWith(`${lines}`))).toBe(true);
+    expect(bufferLines(early).length).toBeLessThan(ROWS + 5); // no scrollback yet
+
+    // The end state: the PTY's own bytes on a fresh terminal, scrollback and colours included.
+    await expect.poll(async () => (await ts.api(`/api/sessions/${s.id}/snapshot`)).text()).toContain('typed\ntyped');
+    const ref = newTerminal(COLS, ROWS, DEFAULT_SCROLLBACK_LINES);
+    await writeTo(ref, await recordedOutput(ts, s.id));
+    const late = newTerminal(COLS, ROWS, DEFAULT_SCROLLBACK_LINES);
+    await replay(late, sock.frames);
+    expect(cellDump(late)).toEqual(cellDump(ref));
+    expect(bufferLines(late)[0]).toBe('1');
+    // A client that ignores `resync` still ends exact: the whole state starts with a reset (RIS).
+    const naive = newTerminal(COLS, ROWS, DEFAULT_SCROLLBACK_LINES);
+    await replay(naive, sock.frames.filter((f) => !(f.kind === 'text' && f.msg.type === 'resync')));
+    expect(cellDump(naive)).toEqual(cellDump(ref));
+  });
+
+  it('sends one piece when the scrollback is short', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'seq 1 100; exec cat'], cols: COLS, rows: ROWS });
+    const monitor = connectFrames(ts, s.id);
+    await monitor.waitForOutput('100');
+    await new Promise((r) => setTimeout(r, 300));
+    const sock = connectFrames(ts, s.id);
+    await redrawComplete(sock);
+    expect(sock.texts[0]).not.toHaveProperty('scrollbackFollows');
+    expect(sock.texts.some((m) => m.type === 'resync')).toBe(false);
+    const late = newTerminal(COLS, ROWS);
+    await replay(late, sock.frames);
+    expect(bufferLines(late)[0]).toBe('1');
+  });
 });
 
 /**

@@ -34,7 +34,11 @@ interface Harness {
   set: ViewerSet;
   /** Redraw requests not answered yet; answer(i) runs the i-th with the given redraw. */
   requests: Array<(r: Redraw) => void>;
+  /** The `visible` callback of each pending request (a join's), undefined for the others. */
+  visibles: Array<((r: Redraw) => void) | undefined>;
   answer(r?: Partial<Redraw>): void;
+  /** Answers the oldest pending request with its visible rows only; the request stays pending. */
+  answerVisible(r?: Partial<Redraw>): void;
   dims: { cols: number; rows: number };
   ended: { exitCode: number | null } | undefined;
   countChanges: number;
@@ -53,6 +57,7 @@ afterEach(() => {
 function harness(): Harness {
   const h: Harness = {
     requests: [],
+    visibles: [],
     dims: { cols: 80, rows: 24 },
     ended: undefined,
     countChanges: 0,
@@ -65,13 +70,22 @@ function harness(): Harness {
     },
     answer(r = {}) {
       const done = h.requests.shift();
+      h.visibles.shift();
       if (!done) throw new Error('no redraw pending');
       done({ cols: h.dims.cols, rows: h.dims.rows, data: Buffer.from('SCREEN'), tail: [], ...r });
+    },
+    answerVisible(r = {}) {
+      const visible = h.visibles[0];
+      if (!visible) throw new Error('no join redraw pending');
+      visible({ cols: h.dims.cols, rows: h.dims.rows, data: Buffer.from('ROWS'), tail: [], ...r });
     },
     set: undefined as unknown as ViewerSet,
   };
   h.set = new ViewerSet({
-    redraw: (done) => h.requests.push(done),
+    redraw: (done, visible) => {
+      h.requests.push(done);
+      h.visibles.push(visible);
+    },
     dims: () => h.dims,
     title: () => 'a title',
     ended: () => h.ended,
@@ -246,5 +260,78 @@ describe('ViewerSet', () => {
       { text: { type: 'exit', exitCode: 0 } },
       { close: CLOSE.normal },
     ]);
+  });
+
+  it('a join may get the visible rows first and go live; the whole state follows as a resync led by RIS', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    const starts: unknown[] = [];
+    h.out('old');
+    h.set.attach(sink, { start: (st) => starts.push(st) });
+    h.out('early'); // in both tails: the visible rows' and the whole state's
+    h.answerVisible({ tail: [Buffer.from('early')] });
+    expect(starts).toEqual([{ outputOffset: 8, resumed: false, redrawBytes: 9, scrollbackFollows: true }]);
+    h.out('live'); // live at once on the visible rows
+    h.answer({ data: Buffer.from('WHOLE'), tail: [Buffer.from('early'), Buffer.from('live')] });
+    h.out('after');
+    expect(sink.sent).toEqual([
+      { bin: 'ROWS' },
+      { bin: 'early' },
+      { text: { type: 'title', title: 'a title' } },
+      { bin: 'live' },
+      { text: { type: 'resync', outputOffset: 12, redrawBytes: 2 + 5 + 5 + 4 } },
+      { text: { type: 'resize', cols: 80, rows: 24 } },
+      { bin: '\x1bcWHOLE' }, // one frame: reset and state parsed together
+      { bin: 'early' },
+      { bin: 'live' },
+      { text: { type: 'title', title: 'a title' } },
+      { bin: 'after' },
+    ]);
+    expect(starts).toHaveLength(1);
+  });
+
+  it('asks for visible rows first only for a join, never for a resync or a resume fallback redraw', async () => {
+    const h = harness();
+    const sink = new FakeSink();
+    h.set.attach(sink);
+    expect(h.visibles[0]).toBeTypeOf('function');
+    h.answer();
+    sink.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
+    h.set.broadcast(Buffer.from('x'));
+    sink.bufferedAmount = 0;
+    await sleep(RESYNC_POLL_MS * 4);
+    expect(h.requests).toHaveLength(1);
+    expect(h.visibles[0]).toBeUndefined();
+    h.answer();
+  });
+
+  it('a joiner still without its scrollback when the session ends gets the final redraw, then exit', () => {
+    const h = harness();
+    const sink = new FakeSink();
+    h.set.attach(sink);
+    h.answerVisible();
+    h.ended = { exitCode: 0 };
+    h.set.end();
+    expect(h.requests).toHaveLength(2); // the join's whole state (now stale) and the final redraw
+    h.answer({ data: Buffer.from('STALE') }); // superseded: never sent
+    h.answer({ data: Buffer.from('FINAL') });
+    expect(sink.bins).toEqual(['ROWS', 'FINAL']);
+    expect(sink.sent.slice(-2)).toEqual([{ text: { type: 'exit', exitCode: 0 } }, { close: CLOSE.normal }]);
+  });
+
+  it('a joiner that lags before its scrollback arrives gets the lagging resync instead, not both', async () => {
+    const h = harness();
+    const sink = new FakeSink();
+    h.set.attach(sink);
+    h.answerVisible();
+    sink.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
+    h.set.broadcast(Buffer.from('x'));
+    h.answer({ data: Buffer.from('WHOLE') }); // it lags: dropped
+    expect(sink.bins).toEqual(['ROWS']);
+    sink.bufferedAmount = 0;
+    await sleep(RESYNC_POLL_MS * 4);
+    h.answer({ data: Buffer.from('FRESH') });
+    expect(sink.bins).toEqual(['ROWS', 'FRESH']);
+    expect(sink.sent.filter((x) => 'text' in x && x.text.type === 'resync')).toHaveLength(1);
   });
 });

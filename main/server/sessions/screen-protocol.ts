@@ -8,8 +8,10 @@ export type ToScreenWorker =
   /** `mute`: replayed output (a rebuilt screen): its query answers are not sent again. */
   | { t: 'data'; s: number; d: Uint8Array; mute?: boolean }
   | { t: 'resize'; s: number; cols: number; rows: number }
-  /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset. */
-  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean };
+  /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset.
+   *  `first`: a late join; a long scrollback whose serialization is not cached is answered
+   *  twice, the visible rows first (`partial`), then the whole state at the same `done`. */
+  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean; first?: boolean };
 
 /** worker -> main. Offsets count output bytes since the screen opened. */
 export type FromScreenWorker =
@@ -17,7 +19,7 @@ export type FromScreenWorker =
   | { t: 'title'; s: number; title: string }
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }
-  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string };
+  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; partial?: boolean };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how
 // main knows exactly which of its retained items a serialized state already contains (a byte

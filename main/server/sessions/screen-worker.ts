@@ -28,6 +28,12 @@ const ACK = 256 * 1024;
  */
 const IDLE_SERIALIZE_MS = 250;
 const IDLE_SERIALIZE_MIN_LINES = 1000;
+/**
+ * A late joiner of a screen with at least this many scrollback lines and no cached
+ * serialization gets the visible rows first (~0.1 ms to serialize), then the whole state: the
+ * screen shows at once instead of after ~3 us per scrollback line. Below it, one piece is as fast.
+ */
+const VISIBLE_FIRST_MIN_LINES = 256;
 if (!parentPort) throw new Error('screen-worker.js runs as a worker thread (screen-host.ts starts it)');
 const port = parentPort;
 // Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
@@ -156,14 +162,14 @@ const armIdle = (sc: Screen): void => {
   }, IDLE_SERIALIZE_MS);
 };
 const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
+  const at = { t: 'res', s: m.s, id: m.id, offset: sc.parsed, done: sc.done, cols: sc.term.cols, rows: sc.term.rows } as const;
+  // Both answers in one turn of this thread: no output is parsed between them, so they describe
+  // the same state (`done`), and the server thread sends the first while this one serializes.
+  if (m.first && m.serialize && sc.cache?.done !== sc.done && sc.term.buffer.normal.length - sc.term.rows >= VISIBLE_FIRST_MIN_LINES) {
+    send({ ...at, partial: true, data: sc.serializer.serialize({ scrollback: 0 }) + restoreState(sc.term) });
+  }
   send({
-    t: 'res',
-    s: m.s,
-    id: m.id,
-    offset: sc.parsed,
-    done: sc.done,
-    cols: sc.term.cols,
-    rows: sc.term.rows,
+    ...at,
     data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
     text: m.text ? visibleText(sc.term) : undefined,
   });

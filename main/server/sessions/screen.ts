@@ -117,15 +117,27 @@ export class Screen {
   /**
    * Calls `done` with a redraw that is exact at the moment `done` runs: the caller must start
    * live output for the viewer synchronously inside `done` (no gap, no duplicate).
+   *
+   * With `visible` (a late join), a long scrollback that is not serialized yet comes in two
+   * pieces: `visible` first, with the visible rows only (exact for the screen, the scrollback
+   * left out), and `done` a moment later with the whole state. Both are exact when they run.
+   * If the worker is lost between them, `done` never runs: the viewer keeps the visible screen.
    */
-  redraw(done: (r: Redraw) => void): void {
-    this.request({ wait: false, serialize: true, text: false }, (m) => {
+  redraw(done: (r: Redraw) => void, visible?: (r: Redraw) => void): void {
+    let shown = false;
+    this.request({ wait: false, serialize: true, text: false, first: visible !== undefined }, (m) => {
       if (!m) {
-        done({ cols: this.cols, rows: this.rows, data: EMPTY, tail: [] });
+        if (!shown) done({ cols: this.cols, rows: this.rows, data: EMPTY, tail: [] });
         return;
       }
+      // Every retained item past `done`: the worker sends both pieces at the same `done`, and
+      // trims only up to it, so the second piece's tail is complete too.
       const tail = this.tail.filter((t) => t.seq > m.done).map((t) => t.item);
-      done({ cols: m.cols, rows: m.rows, data: Buffer.from(m.data ?? '', 'utf8'), tail });
+      const r = { cols: m.cols, rows: m.rows, data: Buffer.from(m.data ?? '', 'utf8'), tail };
+      if (m.partial) {
+        shown = true;
+        visible?.(r);
+      } else done(r);
     });
   }
 
@@ -148,7 +160,7 @@ export class Screen {
     this.fail();
   }
 
-  private request(q: { wait: boolean; serialize: boolean; text: boolean }, cb: (m: ResMessage | undefined) => void): void {
+  private request(q: { wait: boolean; serialize: boolean; text: boolean; first?: boolean }, cb: (m: ResMessage | undefined) => void): void {
     if (this.sid === undefined) {
       setImmediate(() => cb(undefined));
       return;
@@ -172,7 +184,7 @@ export class Screen {
     } else {
       this.trim(m.offset, m.done);
       const cb = this.pending.get(m.id);
-      this.pending.delete(m.id);
+      if (!m.partial) this.pending.delete(m.id); // a partial answer: the whole one follows
       cb?.(m);
     }
   }

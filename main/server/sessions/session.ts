@@ -105,7 +105,7 @@ export class PtySession implements SessionHandle {
     });
     this.screen = this.openScreen(spec.cols, spec.rows);
     this.viewers = new ViewerSet({
-      redraw: (done) => this.redraw(done),
+      redraw: (done, visible) => this.redraw(done, visible),
       dims: () => ({ cols: this.cols, rows: this.rows }),
       title: () => this.title,
       ended: () => (this.status === 'exited' ? { exitCode: this.exitCode } : undefined),
@@ -328,11 +328,13 @@ export class PtySession implements SessionHandle {
     this.log.warn('screen worker lost; screen rebuilt from the output held', { bytes: held?.length ?? 0, exact: this.ring.start === 0 && this.resizedAt === 0 });
   }
 
-  private redraw(done: (r: Redraw) => void): void {
+  /** `visible`: a late join, which may get the visible rows before the scrollback (Screen.redraw);
+   *  an ended session's final state is already serialized and goes in one piece. */
+  private redraw(done: (r: Redraw) => void, visible?: (r: Redraw) => void): void {
     const f = this.final;
     if (f) setImmediate(() => done({ cols: f.cols, rows: f.rows, data: f.data, tail: [] }));
     else if (this.exiting) this.finalWaiters.push(done);
-    else this.screen.redraw(done);
+    else this.screen.redraw(done, visible);
   }
 
   private async onExit(e: PtyExit): Promise<void> {

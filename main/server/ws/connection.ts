@@ -178,6 +178,7 @@ export class Connection implements WireEvents {
         outputOffset: st.outputOffset,
         resumed: st.resumed,
         redrawBytes: st.redrawBytes,
+        ...(st.scrollbackFollows ? { scrollbackFollows: true } : {}),
       });
     // attach() sends the redraw, then live output; it may close the sink (session ended).
     const viewer = handle.attach(new WsViewerSink(this.ws), { resumeFrom, start: ready });
