@@ -16,6 +16,9 @@ export type ToScreenWorker =
 /** worker -> main. Offsets count output bytes since the screen opened. */
 export type FromScreenWorker =
   | { t: 'ack'; s: number; offset: number; done: number }
+  /** An ack that also carries the visible rows serialized at `done`, sent once parsing has been
+   *  quiet a moment on a long scrollback: main answers a join from it without a round trip. */
+  | { t: 'visible'; s: number; offset: number; done: number; cols: number; rows: number; data: string }
   | { t: 'title'; s: number; title: string }
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }

@@ -34,6 +34,13 @@ const IDLE_SERIALIZE_MIN_LINES = 1000;
  * screen shows at once instead of after ~3 us per scrollback line. Below it, one piece is as fast.
  */
 const VISIBLE_FIRST_MIN_LINES = 256;
+/**
+ * Such a screen, once parsing has been quiet this long, also sends its visible rows to the
+ * server thread (~0.1 ms to serialize, ~2 KB), so a join shows them without waiting for this
+ * thread, which runs at a lower priority and may wake late on a busy machine. Debounced, so a
+ * flood or fast typing costs one serialization per pause, not one per chunk.
+ */
+const VISIBLE_CACHE_MS = 16;
 if (!parentPort) throw new Error('screen-worker.js runs as a worker thread (screen-host.ts starts it)');
 const port = parentPort;
 // Parsing is the one job here that may lag: at a lower priority this thread yields the CPU to
@@ -63,6 +70,7 @@ interface Screen {
   /** The last serialization and the `done` it reflects: joiners of an idle screen reuse it. */
   cache: { done: number; data: string } | undefined;
   idle: ReturnType<typeof setTimeout> | undefined;
+  visible: ReturnType<typeof setTimeout> | undefined;
   /** > 0 while replayed output (a rebuilt screen) is parsed: its queries get no answer. */
   muted: number;
 }
@@ -87,7 +95,7 @@ const open = (s: number, cols: number, rows: number, scrollback: number): void =
       return true;
     });
   }
-  screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined, muted: 0 });
+  screens.set(s, { term, serializer, scrollback, received: 0, parsed: 0, acked: 0, done: 0, closed: false, cache: undefined, idle: undefined, visible: undefined, muted: 0 });
 };
 
 const visibleText = (term: Headless.Terminal): string => {
@@ -161,13 +169,22 @@ const armIdle = (sc: Screen): void => {
     if (!sc.closed && sc.parsed === sc.received && sc.term.buffer.active.length >= IDLE_SERIALIZE_MIN_LINES) serialized(sc);
   }, IDLE_SERIALIZE_MS);
 };
+const longScrollback = (sc: Screen): boolean => sc.term.buffer.normal.length - sc.term.rows >= VISIBLE_FIRST_MIN_LINES;
+const visibleRows = (sc: Screen): string => sc.serializer.serialize({ scrollback: 0 }) + restoreState(sc.term);
+const armVisible = (s: number, sc: Screen): void => {
+  if (sc.visible) clearTimeout(sc.visible);
+  const done = sc.done;
+  sc.visible = setTimeout(() => {
+    sc.visible = undefined;
+    if (sc.closed || sc.done !== done || sc.parsed !== sc.received || !longScrollback(sc)) return;
+    send({ t: 'visible', s, offset: sc.parsed, done: sc.done, cols: sc.term.cols, rows: sc.term.rows, data: visibleRows(sc) });
+  }, VISIBLE_CACHE_MS);
+};
 const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
   const at = { t: 'res', s: m.s, id: m.id, offset: sc.parsed, done: sc.done, cols: sc.term.cols, rows: sc.term.rows } as const;
   // Both answers in one turn of this thread: no output is parsed between them, so they describe
   // the same state (`done`), and the server thread sends the first while this one serializes.
-  if (m.first && m.serialize && sc.cache?.done !== sc.done && sc.term.buffer.normal.length - sc.term.rows >= VISIBLE_FIRST_MIN_LINES) {
-    send({ ...at, partial: true, data: sc.serializer.serialize({ scrollback: 0 }) + restoreState(sc.term) });
-  }
+  if (m.first && m.serialize && sc.cache?.done !== sc.done && longScrollback(sc)) send({ ...at, partial: true, data: visibleRows(sc) });
   send({
     ...at,
     data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
@@ -185,6 +202,7 @@ port.on('message', (m: ToScreenWorker) => {
   if (m.t === 'close') {
     sc.closed = true;
     if (sc.idle) clearTimeout(sc.idle);
+    if (sc.visible) clearTimeout(sc.visible);
     screens.delete(m.s);
     sc.term.dispose();
   } else if (m.t === 'data') {
@@ -202,7 +220,10 @@ port.on('message', (m: ToScreenWorker) => {
         sc.acked = sc.parsed;
         send({ t: 'ack', s: m.s, offset: sc.parsed, done: sc.done });
       }
-      if (sc.parsed === sc.received) armIdle(sc);
+      if (sc.parsed === sc.received) {
+        armIdle(sc);
+        armVisible(m.s, sc);
+      }
     });
   } else if (m.t === 'resize') {
     // xterm applies resize at once but queues writes: resize behind the queued output instead.

@@ -71,6 +71,10 @@ export class Screen {
   private parsed = 0;
   private tail: TailItem[] = [];
   private nextReq = 1;
+  /** The visible rows at `done`, as the worker last sent them (a long scrollback after a quiet
+   *  moment). Exact together with the tail items past `done`, so it is dropped once a trim
+   *  removes any of them. */
+  private visible: { done: number; cols: number; rows: number; data: Buffer } | undefined;
   private readonly pending = new Map<number, (m: ResMessage | undefined) => void>();
 
   constructor(private readonly opts: ScreenOptions) {
@@ -108,6 +112,9 @@ export class Screen {
   resize(cols: number, rows: number): void {
     this.cols = cols;
     this.rows = rows;
+    // Rows drawn at the old size and reflowed without their scrollback would not match: a join
+    // asks the worker, which answers at the new size.
+    this.visible = undefined;
     if (this.sid === undefined) return;
     this.seq++;
     this.tail.push({ seq: this.seq, item: { cols, rows } });
@@ -118,27 +125,39 @@ export class Screen {
    * Calls `done` with a redraw that is exact at the moment `done` runs: the caller must start
    * live output for the viewer synchronously inside `done` (no gap, no duplicate).
    *
-   * With `visible` (a late join), a long scrollback that is not serialized yet comes in two
-   * pieces: `visible` first, with the visible rows only (exact for the screen, the scrollback
-   * left out), and `done` a moment later with the whole state. Both are exact when they run.
+   * With `visible` (a late join), a long scrollback comes in two pieces: `visible` first, with
+   * the visible rows only (exact for the screen, the scrollback left out), and `done` a moment
+   * later with the whole state. Both are exact when they run. The rows come from the copy the
+   * worker sent after its last quiet moment (at once, synchronously), else from the worker when
+   * it has no serialization of the current state cached (else one piece, from that cache).
    * If the worker is lost between them, `done` never runs: the viewer keeps the visible screen.
    */
   redraw(done: (r: Redraw) => void, visible?: (r: Redraw) => void): void {
     let shown = false;
-    this.request({ wait: false, serialize: true, text: false, first: visible !== undefined }, (m) => {
+    const v = this.visible;
+    if (visible && v) {
+      // The rows the worker sent after the last quiet moment, plus every item since: no round
+      // trip to the worker, which may be busy or wake late. The whole state follows from it.
+      shown = true;
+      visible({ cols: v.cols, rows: v.rows, data: v.data, tail: this.tailAfter(v.done) });
+    }
+    this.request({ wait: false, serialize: true, text: false, first: visible !== undefined && !shown }, (m) => {
       if (!m) {
         if (!shown) done({ cols: this.cols, rows: this.rows, data: EMPTY, tail: [] });
         return;
       }
       // Every retained item past `done`: the worker sends both pieces at the same `done`, and
       // trims only up to it, so the second piece's tail is complete too.
-      const tail = this.tail.filter((t) => t.seq > m.done).map((t) => t.item);
-      const r = { cols: m.cols, rows: m.rows, data: Buffer.from(m.data ?? '', 'utf8'), tail };
+      const r = { cols: m.cols, rows: m.rows, data: Buffer.from(m.data ?? '', 'utf8'), tail: this.tailAfter(m.done) };
       if (m.partial) {
         shown = true;
         visible?.(r);
       } else done(r);
     });
+  }
+
+  private tailAfter(done: number): Redraw['tail'] {
+    return this.tail.filter((t) => t.seq > done).map((t) => t.item);
   }
 
   /** The visible screen once everything written so far is parsed (plus its serialized state). */
@@ -177,6 +196,11 @@ export class Screen {
   private onMessage(m: FromScreenWorker): void {
     if (m.t === 'ack') {
       this.trim(m.offset, m.done);
+    } else if (m.t === 'visible') {
+      this.trim(m.offset, m.done);
+      // Sent before the worker saw a resize that main has made since: drawn at the old size.
+      const resized = this.tail.some((t) => t.seq > m.done && !Buffer.isBuffer(t.item));
+      if (!resized) this.visible = { done: m.done, cols: m.cols, rows: m.rows, data: Buffer.from(m.data, 'utf8') };
     } else if (m.t === 'title') {
       this.opts.onTitle(m.title);
     } else if (m.t === 'reply') {
@@ -195,6 +219,7 @@ export class Screen {
     let i = 0;
     while (i < this.tail.length && this.tail[i].seq <= done) i++;
     if (i > 0) this.tail.splice(0, i);
+    if (this.visible && done > this.visible.done) this.visible = undefined;
     if (wasHigh && this.backlog < SCREEN_BACKLOG_RESUME_BYTES) this.opts.onBacklogLow();
   }
 
@@ -202,6 +227,7 @@ export class Screen {
     if (this.sid === undefined) return;
     this.sid = undefined;
     this.tail = [];
+    this.visible = undefined;
     this.parsed = this.written;
     const cbs = [...this.pending.values()];
     this.pending.clear();
