@@ -42,6 +42,28 @@ async function wsFloor(n) {
   return out;
 }
 
+/** What the screen worker spends per join: serializing 10,000 lines against only the visible rows. */
+async function serializeCost(n) {
+  const { Terminal } = require('@xterm/headless');
+  const { SerializeAddon } = require('@xterm/addon-serialize');
+  const term = new Terminal({ cols: 80, rows: 24, scrollback: 10_000, allowProposedApi: true });
+  const ser = new SerializeAddon();
+  term.loadAddon(ser);
+  await new Promise((r) => term.write(Array.from({ length: 10_000 }, (_, i) => `${i + 1}\r\n`).join(''), r));
+  const full = [];
+  const visible = [];
+  for (let i = 0; i < n; i++) {
+    let t0 = performance.now();
+    ser.serialize({ scrollback: 10_000 });
+    full.push(performance.now() - t0);
+    t0 = performance.now();
+    ser.serialize({ scrollback: 0 });
+    visible.push(performance.now() - t0);
+  }
+  term.dispose();
+  return { full: summarize(full, 'ms'), visible: summarize(visible, 'ms') };
+}
+
 const keys = ['latejoin.visibleMs', 'latejoin.fullMs', 'latejoin.idleMs', 'latejoin.unchangedMs'];
 const samples = Object.fromEntries(builds.map(([label]) => [label, Object.fromEntries(keys.map((k) => [k, []]))]));
 const floor = [];
@@ -61,8 +83,10 @@ for (let round = 0; round < rounds; round++) {
   floor.push(...(await wsFloor(10)));
 }
 
+const serialize = await serializeCost(30);
 const result = {
   date: new Date().toISOString(),
+  serializeMs: serialize,
   rounds,
   repeats,
   builds: Object.fromEntries(builds),
@@ -75,3 +99,4 @@ console.log(`| build | ${keys.map((k) => k.split('.')[1]).join(' | ')} |`);
 console.log(`| --- | ${keys.map(() => '---').join(' | ')} |`);
 for (const [label] of builds) console.log(`| ${label} | ${keys.map((k) => fmt(result.figures[label][k])).join(' | ')} |`);
 console.log(`\nws open -> first message on loopback (no server work): ${fmt(result.wsFloorMs)}`);
+console.log(`serialize 10,000 lines + 24 rows: ${fmt(serialize.full)}; the 24 visible rows only: ${fmt(serialize.visible)}`);
