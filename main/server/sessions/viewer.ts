@@ -5,7 +5,8 @@
 //
 // Memory per viewer is bounded by what its socket may hold: VIEWER_HIGH_WATER_BYTES + one batch
 // (OUTPUT_BATCH_MAX_BYTES, sent while just under the mark) + one redraw (the serialized screen and
-// scrollback, plus its unparsed tail, at most SCREEN_BACKLOG_MAX_BYTES). Nothing else is held.
+// scrollback, plus its unparsed tail, at most SCREEN_BACKLOG_MAX_BYTES), and for a join on a
+// long scrollback its visible rows first (one screenful, see startRedraw). Nothing else is held.
 //
 // Resume (contract section 8): a viewer that asks for `resumeFrom` and whose missed bytes the
 // session still holds gets exactly those bytes instead of a redraw; either way the `start`
