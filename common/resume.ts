@@ -7,6 +7,9 @@ export interface StreamMark {
   outputOffset?: number;
   redrawBytes?: number;
   resumed?: boolean;
+  /** `ready` of a join whose scrollback follows as a `resync`: resuming before it arrives would
+   *  leave the page without its scrollback for good, so until then only a redraw will do. */
+  scrollbackFollows?: boolean;
 }
 
 export class ResumeCursor {
@@ -21,7 +24,7 @@ export class ResumeCursor {
 
   /** `ready` or `resync`: where the count (re)starts. A server without resume says nothing. */
   start(m: StreamMark): void {
-    if (typeof m.outputOffset !== 'number') {
+    if (typeof m.outputOffset !== 'number' || m.scrollbackFollows === true) {
       this.offset = null;
       this.skip = 0;
       return;

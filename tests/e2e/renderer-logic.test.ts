@@ -241,6 +241,16 @@ describe('ResumeCursor (resume after a drop)', () => {
     c.received(5);
     expect(c.resumeFrom).toBeNull();
   });
+  it('offers no resume between a join\'s visible rows and the resync with its scrollback', async () => {
+    const { ResumeCursor } = await import('../../common/resume.js');
+    const c = new ResumeCursor();
+    c.start({ outputOffset: 50, redrawBytes: 10, resumed: false, scrollbackFollows: true });
+    c.received(14); // the rows and some live output
+    expect(c.resumeFrom).toBeNull(); // a reconnect now must redraw, scrollback included
+    c.start({ outputOffset: 54, redrawBytes: 100 }); // the resync
+    c.received(103);
+    expect(c.resumeFrom).toBe(57);
+  });
   it('knows nothing on a server without resume (no outputOffset)', async () => {
     const { ResumeCursor } = await import('../../common/resume.js');
     const c = new ResumeCursor();
