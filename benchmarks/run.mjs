@@ -173,8 +173,9 @@ async function benchTarget(t, cfg, raw, sections) {
   const figures = {};
   const errors = [];
   const on = (s) => !sections || sections.includes(s);
+  let dead = false;
   const section = async (name, fn) => {
-    if (!on(name)) return;
+    if (!on(name) || dead) return;
     const t0 = Date.now();
     try {
       Object.assign(figures, await fn());
@@ -187,9 +188,16 @@ async function benchTarget(t, cfg, raw, sections) {
         // deserve a figure, and the report names the section that broke it.
         errors.push({ section: name, message: `${t.label} stopped answering; restarted for the next section` });
         log(`  ${t.label} stopped answering after ${name}; restarting it`);
-        await t.stop();
-        await t.start();
-        log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+        try {
+          await t.stop();
+          await t.start();
+          log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+        } catch (e2) {
+          // No server for the rest: what was measured so far is kept and reported.
+          dead = true;
+          errors.push({ section: name, message: `restart failed, later sections skipped: ${e2?.message ?? e2}` });
+          log(`  ${t.label} restart FAILED: ${e2?.message ?? e2}; skipping its later sections`);
+        }
       }
     }
   };
@@ -228,15 +236,23 @@ async function benchTarget(t, cfg, raw, sections) {
       return f;
     });
     let floodTimedOut = false;
-    if (on('ws') && Object.keys(figures).length) {
-      // RSS per viewer is read against a fresh server: after the floods the heap still holds
-      // their garbage, which a collection during the connects would give back (per viewer < 0).
-      log(`  ${t.label}: restarting for the ws section (a clean heap for RSS per viewer)`);
-      await t.stop();
-      await t.start();
-      await sleep(WS_FRESH_SETTLE_MS);
-    }
+    let used = Object.keys(figures).length > 0;
     for (const n of cfg.wsViewers) {
+      if (on('ws') && used && !dead) {
+        // RSS per viewer is read against a fresh server: after a flood the heap still holds
+        // its garbage, which a collection during the connects gives back (per viewer < 0).
+        log(`  ${t.label}: restarting for ${n} viewers (a clean heap for RSS per viewer)`);
+        try {
+          await t.stop();
+          await t.start();
+          await sleep(WS_FRESH_SETTLE_MS);
+        } catch (e) {
+          errors.push({ section: 'ws', message: `restart before ${n} viewers failed: ${e?.message ?? e}` });
+          log(`  ${t.label} restart FAILED: ${e?.message ?? e}`);
+          break;
+        }
+      }
+      used = true;
       await section('ws', async () => {
         const f = await W.wsLoad(t, n, cfg, log, { skipFlood: floodTimedOut });
         floodTimedOut ||= Boolean(f[`ws.n${n}.floodLastMs`]?.timedOut);
@@ -253,8 +269,9 @@ const rendererBuilt = () => existsSync(path.join(ROOT, 'dist', 'renderer', 'inde
 
 /** The first screen of a share link in headless Chromium (benchmarks/first-screen.measure.ts,
  *  owned by its own module), against a server under `runtime`. It writes first-screen.json/.md
- *  into benchmarks/results; its cold and warm opens become this target's figures. */
-function firstScreen(runtime) {
+ *  into benchmarks/results; its cold and warm opens become this target's figures, and a copy
+ *  of its JSON goes to OUT/first-screen-RUNTIME.json. */
+function firstScreen(runtime, outDir) {
   const t0 = Date.now();
   log(`first screen in Chromium, ${runtime} server (vitest --config benchmarks/vitest.measure.config.ts)`);
   const file = path.join(HERE, 'results', 'first-screen.json');
@@ -270,7 +287,7 @@ function firstScreen(runtime) {
       timeout: FIRST_SCREEN_TIMEOUT_MS,
     });
     const r = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(path.join(HERE, 'results', `first-screen-${runtime}.json`), JSON.stringify(r, null, 2) + '\n');
+    writeFileSync(path.join(outDir, `first-screen-${runtime}.json`), JSON.stringify(r, null, 2) + '\n');
     const figures = {};
     for (const kind of ['cold', 'warm']) {
       const samples = r[kind]?.samplesMs;
@@ -356,7 +373,7 @@ async function main() {
         // Each runtime's figures are ratios against its own raw PTY.
         result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections);
         if (!args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
-          const fs = firstScreen(rt);
+          const fs = firstScreen(rt, outDir);
           Object.assign(result.targets[key].figures, fs.figures);
           if (fs.error) result.targets[key].errors.push({ section: 'firstscreen', message: fs.error });
         }
