@@ -334,7 +334,9 @@ export async function wsLoad(t, n, cfg, log, { skipFlood = false } = {}) {
       await t.input(id, '\n');
       const res = await seen;
       const last = res.times.length ? Math.max(...res.times) - t0 : NaN;
-      log(`  ${n} viewers flood: ${res.times.length} saw the end, last after ${Math.round(last)} ms, missing ${res.missing}, resyncs ${res.resyncs}${res.timedOut ? ' (timed out)' : ''}`);
+      // Output frames per viewer: how finely the server cut the flood (each is a send per socket).
+      const framesPerViewer = Math.round(res.frames / ok);
+      log(`  ${n} viewers flood: ${res.times.length} saw the end, last after ${Math.round(last)} ms, missing ${res.missing}, resyncs ${res.resyncs}, ${framesPerViewer} frames per viewer${res.timedOut ? ' (timed out)' : ''}`);
       figures[`ws.n${n}.floodLastMs`] = summarize(res.missing ? [] : [last], 'ms', {
         ...extra,
         sawEnd: res.times.length,
@@ -343,6 +345,8 @@ export async function wsLoad(t, n, cfg, log, { skipFlood = false } = {}) {
         timedOut: res.timedOut,
         timeoutMs,
         lastSeenMs: Number.isFinite(last) ? last : null,
+        framesPerViewer,
+        bytesPerViewer: Math.round(res.bytes / ok),
       });
     }
   } finally {
