@@ -48,6 +48,8 @@ import { writeRuntimesReport } from './runtimes-report.mjs';
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 /** One first-screen pass (22 cold + 22 warm opens and a server) is well under this. */
 const FIRST_SCREEN_TIMEOUT_MS = 300_000;
+/** What a full `--runtime=node,bun` run with the peer took here (2 shared cores, load 2-10). */
+const FULL_RUN_MINUTES = '40-50';
 /** A restarted server's start-up allocations settle before its RSS is read. */
 const WS_FRESH_SETTLE_MS = 1000;
 
@@ -342,6 +344,7 @@ async function main() {
 
   const runtimes = args.runtimes ?? ['node'];
   result.runtimes = runtimes;
+  log(`${args.quick ? 'quick' : 'full'} run: runtimes ${runtimes.join(', ')}; sections ${args.sections?.join(', ') ?? 'all'}; peer ${args.peer && want('vibetunnel') ? 'VibeTunnel' : 'skipped'}${args.quick ? '' : ` (all sections, both runtimes and the peer: ~${FULL_RUN_MINUTES} min on 2 cores)`}`);
   result.baselinesByRuntime = {};
   for (const rt of runtimes) {
     try {
