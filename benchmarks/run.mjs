@@ -25,7 +25,7 @@
 // Progress goes to stderr; a section that fails is reported (REPORT.md "Sections that failed")
 // and the run goes on; the total time is printed at the end.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,12 +42,11 @@ import {
   VT_VERSION,
 } from './lib/targets.mjs';
 import * as W from './lib/workloads.mjs';
+import { firstScreen } from './lib/first-screen-run.mjs';
 import { loadBaseline, writeReport } from './report.mjs';
 import { writeRuntimesReport } from './runtimes-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
-/** One first-screen pass (22 cold + 22 warm opens and a server) is well under this. */
-const FIRST_SCREEN_TIMEOUT_MS = 300_000;
 /** What a full `--runtime=node,bun` run with the peer took here (2 shared cores, load 2-10). */
 const FULL_RUN_MINUTES = '40-50';
 /** A restarted server's start-up allocations settle before its RSS is read. */
@@ -269,42 +268,6 @@ async function benchTarget(t, cfg, raw, sections) {
 
 const rendererBuilt = () => existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'));
 
-/** The first screen of a share link in headless Chromium (benchmarks/first-screen.measure.ts,
- *  owned by its own module), against a server under `runtime`. It writes first-screen.json/.md
- *  into benchmarks/results; its cold and warm opens become this target's figures, and a copy
- *  of its JSON goes to OUT/first-screen-RUNTIME.json. */
-function firstScreen(runtime, outDir) {
-  const t0 = Date.now();
-  log(`first screen in Chromium, ${runtime} server (vitest --config benchmarks/vitest.measure.config.ts)`);
-  const file = path.join(HERE, 'results', 'first-screen.json');
-  // first-screen.json/.md stay Node's (what the file has always measured): another runtime's
-  // pass is kept as first-screen-RUNTIME.json and the Node pass's files are put back.
-  const keep = runtime === 'node' ? [] : ['first-screen.json', 'first-screen.md'].map((f) => path.join(HERE, 'results', f)).filter(existsSync).map((f) => [f, readFileSync(f)]);
-  try {
-    execFileSync('npx', ['vitest', 'run', '--config', path.join(HERE, 'vitest.measure.config.ts')], {
-      cwd: ROOT,
-      // node: the server in vitest's own process, as the file has always measured it.
-      env: { ...process.env, ...(runtime === 'node' ? {} : { PORTHOLE_TEST_RUNTIME: runtime }) },
-      stdio: ['ignore', 'ignore', 'inherit'],
-      timeout: FIRST_SCREEN_TIMEOUT_MS,
-    });
-    const r = JSON.parse(readFileSync(file, 'utf8'));
-    writeFileSync(path.join(outDir, `first-screen-${runtime}.json`), JSON.stringify(r, null, 2) + '\n');
-    const figures = {};
-    for (const kind of ['cold', 'warm']) {
-      const samples = r[kind]?.samplesMs;
-      if (Array.isArray(samples) && samples.length) figures[`firstscreen.${kind}Ms`] = summarize(samples, 'ms', { opens: samples.length, loadavg: r.environment?.loadavg });
-    }
-    log(`  first screen (${runtime}): cold p50 ${figures['firstscreen.coldMs']?.median} ms, warm p50 ${figures['firstscreen.warmMs']?.median} ms, in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
-    return { figures };
-  } catch (e) {
-    log(`  first screen (${runtime}) FAILED: ${e?.message ?? e}`);
-    return { figures: {}, error: String(e?.message ?? e).slice(0, 300) };
-  } finally {
-    for (const [f, content] of keep) writeFileSync(f, content);
-  }
-}
-
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config(args.quick);
@@ -376,7 +339,7 @@ async function main() {
         // Each runtime's figures are ratios against its own raw PTY.
         result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections);
         if (!args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
-          const fs = firstScreen(rt, outDir);
+          const fs = firstScreen(rt, outDir, log);
           Object.assign(result.targets[key].figures, fs.figures);
           if (fs.error) result.targets[key].errors.push({ section: 'firstscreen', message: fs.error });
         }
