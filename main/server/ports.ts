@@ -3,6 +3,7 @@
 // session needs from a socket. server.ts hands in the real SessionManager / ShareRegistry;
 // routes, sockets and tests see only these shapes (docs/architecture.md, "Internal interfaces").
 import type { CreateSessionBody, Session, Share, ShareMode, WsServerMessage } from '../../common/protocol.js';
+import type { ScreenPreview } from '../../common/preview.js';
 
 /** What the ws layer hands a session for one socket. */
 export interface ViewerSink {
@@ -50,6 +51,8 @@ export interface SessionHandle {
   resize(cols: number, rows: number): void;
   /** The visible screen, one right-trimmed line per row, after all output so far is parsed. */
   snapshot(): Promise<string>;
+  /** The visible rows with their styles (common/preview.ts); undefined once ended. */
+  preview?(): Promise<ScreenPreview | undefined>;
   /** `<recordingsDir>/<id>.cast`. */
   recordingPath(): string;
   /** Resolves once all output so far is in the recording file (call before serving it). */

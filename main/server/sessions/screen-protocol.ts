@@ -1,5 +1,6 @@
 // The messages between the server thread (screen-host.ts, screen.ts) and the screen worker
 // (screen-worker.ts). Types only: the worker entry file is never loaded on the server thread.
+import type { ScreenPreview } from '../../../common/preview.js';
 
 /** main -> worker, in stream order per screen. */
 export type ToScreenWorker =
@@ -9,7 +10,7 @@ export type ToScreenWorker =
   | { t: 'data'; s: number; d: Uint8Array; mute?: boolean }
   | { t: 'resize'; s: number; cols: number; rows: number }
   /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset. */
-  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean };
+  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean; preview?: boolean };
 
 /** worker -> main. Offsets count output bytes since the screen opened. */
 export type FromScreenWorker =
@@ -17,7 +18,7 @@ export type FromScreenWorker =
   | { t: 'title'; s: number; title: string }
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }
-  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string };
+  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; preview?: ScreenPreview };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how
 // main knows exactly which of its retained items a serialized state already contains (a byte

@@ -13,6 +13,7 @@ import type * as Headless from '@xterm/headless';
 import type * as Serialize from '@xterm/addon-serialize';
 import { oscColorReply } from '../../../common/terminal-queries.js';
 import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
+import { screenPreview } from './screen-preview.js';
 
 // Both packages are CommonJS: their classes hang off the default export on Node and Bun alike.
 const { Terminal } = headless;
@@ -166,6 +167,7 @@ const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
     rows: sc.term.rows,
     data: m.serialize ? serialized(sc) + restoreState(sc.term) : undefined,
     text: m.text ? visibleText(sc.term) : undefined,
+    preview: m.preview ? screenPreview(sc.term) : undefined,
   });
 };
 

@@ -3,6 +3,7 @@
 // A redraw is the worker's serialized state plus the output it had not parsed yet (the "tail"),
 // so a late joiner gets the exact current screen and scrollback without waiting for the parser
 // and without a full replay.
+import type { ScreenPreview } from '../../../common/preview.js';
 import type { FromScreenWorker } from './screen-protocol.js';
 import type { ScreenHost, ScreenMessage } from './screen-host.js';
 
@@ -142,13 +143,19 @@ export class Screen {
     });
   }
 
+  /** The visible rows with their styles once everything written so far is parsed (a share
+   *  link's first paint, before xterm.js loads); undefined when the screen is gone. */
+  preview(): Promise<ScreenPreview | undefined> {
+    return new Promise((resolve) => this.request({ wait: true, serialize: false, text: false, preview: true }, (m) => resolve(m?.preview)));
+  }
+
   /** Frees the screen in the worker; pending requests are answered with an empty state. Idempotent. */
   dispose(): void {
     if (this.sid !== undefined) this.opts.host.close(this.sid);
     this.fail();
   }
 
-  private request(q: { wait: boolean; serialize: boolean; text: boolean }, cb: (m: ResMessage | undefined) => void): void {
+  private request(q: { wait: boolean; serialize: boolean; text: boolean; preview?: boolean }, cb: (m: ResMessage | undefined) => void): void {
     if (this.sid === undefined) {
       setImmediate(() => cb(undefined));
       return;

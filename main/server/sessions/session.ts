@@ -3,6 +3,7 @@
 import path from 'node:path';
 import { OUTPUT_BATCH_MAX_BYTES, OUTPUT_BATCH_MS, KILL_GRACE_MS } from '../../../common/flow.js';
 import type { ServerEvent, Session } from '../../../common/protocol.js';
+import type { ScreenPreview } from '../../../common/preview.js';
 import type { Logger } from '../log.js';
 import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
@@ -187,6 +188,14 @@ export class PtySession implements SessionHandle {
     }
     this.flush();
     return (await this.screen.text()).text;
+  }
+
+  /** The visible rows with their styles, for a share link's first paint; undefined once the
+   *  session has ended (the page then explains that instead). */
+  async preview(): Promise<ScreenPreview | undefined> {
+    if (this.final || this.exiting) return undefined;
+    this.flush();
+    return this.screen.preview();
   }
 
   recordingPath(): string {
