@@ -25,17 +25,20 @@ const PREVIEW_FONT_PX = 14;
 
 const state: { host: HTMLElement | null; paintedMs: number | null; taken: boolean } = { host: null, paintedMs: null, taken: false };
 
-/** Calls `fn` with performance.now() once the frame holding the current DOM has been painted
- *  (a task queued from requestAnimationFrame runs after that frame's paint). */
+/** Called inside a requestAnimationFrame callback: `fn` gets performance.now() once this frame
+ *  has been painted (a task queued during the frame's callbacks runs after its paint). */
+export function afterThisFrame(fn: (ms: number) => void): void {
+  const ch = new MessageChannel();
+  ch.port1.onmessage = () => {
+    ch.port1.close();
+    fn(performance.now());
+  };
+  ch.port2.postMessage(null);
+}
+
+/** `fn` gets performance.now() once the frame holding the current DOM has been painted. */
 export function afterPaint(fn: (ms: number) => void): void {
-  requestAnimationFrame(() => {
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => {
-      ch.port1.close();
-      fn(performance.now());
-    };
-    ch.port2.postMessage(null);
-  });
+  requestAnimationFrame(() => afterThisFrame(fn));
 }
 
 /** Fetches the preview and draws it into `root` unless the viewer has started by then. */

@@ -11,7 +11,7 @@ import { registerProbe } from './debug.js';
 import { clear, h } from './dom.js';
 import { FlowWriter } from './flow.js';
 import { createKeyBar } from './keybar.js';
-import { afterPaint, dropPreview, placePreview, takePreview } from './preview.js';
+import { afterThisFrame, dropPreview, placePreview, takePreview } from './preview.js';
 import { brand, messageScreen, type ScreenAction } from './screens.js';
 import { canReplay, canRequestControl } from './features.js';
 import { SessionSocket, type EndReason } from './socket.js';
@@ -95,16 +95,16 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
             // xterm.js renders in its own animation frame, queued by this write before ours:
             // the preview goes in the frame that shows xterm's screen.
             dropPreview();
-            afterPaint((ms) => {
+            afterThisFrame((ms) => {
               probe.xtermScreenMs = Math.round(ms);
               probe.previewMs = preview.paintedMs();
               probe.firstScreenMs = probe.previewMs ?? probe.xtermScreenMs;
               document.body.dataset.firstScreen = String(probe.firstScreenMs);
-            });
-            // The crisper, faster renderer loads only now, so it never delays the first screen.
-            void kit.enableWebgl().then(() => {
-              probe.renderer = kit.renderer;
-              stage.layout();
+              // The crisper, faster renderer loads only now, so it never delays the first screen.
+              void kit.enableWebgl().then(() => {
+                probe.renderer = kit.renderer;
+                stage.layout();
+              });
             });
           }),
         );

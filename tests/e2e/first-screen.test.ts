@@ -4,7 +4,7 @@
 // terminal output is text and never markup, and the preview needs the link's token.
 import type { Page, Route } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, e2eBrowserSuite, e2eServer, input, makeShare, openShare, snapshot, waitForTerm } from './harness.js';
+import { chromiumAvailable, e2eBrowserSuite, e2eServer, input, makeShare, openLink, snapshot, waitForTerm } from './harness.js';
 
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, cols: 100, rows: 30 };
 
@@ -58,7 +58,7 @@ describe.skipIf(!chromiumAvailable())('first screen of a share link (e2e)', () =
     await expect.poll(() => snapshot(ts, s.id)).toContain('row 40 of');
     const share = await makeShare(ts, s.id, 'view');
     let release = (): void => undefined;
-    const { page } = await openShare(e2e, share.url, {
+    const { page } = await openLink(e2e, share.url, {
       before: async (p) => {
         await watchFrames(p);
         release = await holdXterm(p);
@@ -103,7 +103,7 @@ describe.skipIf(!chromiumAvailable())('first screen of a share link (e2e)', () =
     await expect.poll(() => snapshot(ts, s.id)).toContain('</div>');
     const share = await makeShare(ts, s.id, 'view');
     let release = (): void => undefined;
-    const { page } = await openShare(e2e, share.url, { before: async (p) => void (release = await holdXterm(p)) });
+    const { page } = await openLink(e2e, share.url, { before: async (p) => void (release = await holdXterm(p)) });
     await page.locator('.preview-host').waitFor({ timeout: 10_000 });
     const texts = await page.locator('.preview-row').allTextContents();
     expect(texts.some((t) => t.includes(evil))).toBe(true);
@@ -121,7 +121,7 @@ describe.skipIf(!chromiumAvailable())('first screen of a share link (e2e)', () =
     await expect.poll(() => snapshot(ts, s.id)).toContain('secret-marker-42');
     const html = await (await fetch(`${ts.url}/s/${s.id}`)).text();
     expect(html).not.toContain('secret-marker');
-    const { page } = await openShare(e2e, `${ts.url}/s/${s.id}#not-a-token`);
+    const { page } = await openLink(e2e, `${ts.url}/s/${s.id}#not-a-token`);
     await page.locator('[data-screen]').waitFor({ timeout: 10_000 });
     expect(await page.locator('.preview-host').count()).toBe(0);
     expect((await page.content()).includes('secret-marker')).toBe(false);

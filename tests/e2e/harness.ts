@@ -95,10 +95,10 @@ type PageOptions = NonNullable<Parameters<typeof newPage>[1]>;
  * storage) closed after the test. `before` runs on the page before it navigates (routes, init
  * scripts). The one place the e2e files and the first-screen measurement open a page.
  */
-export async function openShare(
+export async function openLink(
   suite: { readonly browser: Browser; readonly closers: Array<() => Promise<void>> },
   url: string,
-  opts: PageOptions & { before?: (page: Page) => Promise<void> } = {},
+  opts: PageOptions & { before?: (page: Page) => Promise<unknown> } = {},
 ): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
   const opened = await newPage(suite.browser, opts);
   suite.closers.push(() => opened.context.close());

@@ -60,6 +60,28 @@ describe('screen preview endpoint', () => {
     expect(await revoked.text()).not.toContain('bold red');
   });
 
+  it('is the screen now: new output shows at once, and the copy kept from a quiet spell matches the screen', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession(SHELL);
+    const rows = async (): Promise<string[]> => {
+      const p = ScreenPreviewSchema.parse(await (await ts.api(`/api/sessions/${s.id}/preview`)).json());
+      return p.lines.map((l) => l.map((run) => run[0]).join('').trimEnd());
+    };
+    const snap = async (): Promise<string[]> => (await (await ts.api(`/api/sessions/${s.id}/snapshot`)).text()).split('\n');
+    for (const word of ['first', 'second', 'third']) {
+      await ts.api(`/api/sessions/${s.id}/input`, { body: { data: `echo ${word}-$((1+1))\n` } });
+      // Straight after the output (the worker's quiet-spell copy is older): the request goes to the worker.
+      await waitFor(async () => (await rows()).includes(`${word}-2`), `${word} in the preview`);
+      // After a quiet spell (250 ms): answered from the worker's copy, the same as the screen.
+      await new Promise((r) => setTimeout(r, 400));
+      expect(await rows()).toEqual(await snap());
+    }
+    // A resize is not followed by a quiet-spell copy: the preview has the new size at once.
+    expect((await ts.api(`/api/sessions/${s.id}/resize`, { body: { cols: 50, rows: 10 } })).status).toBe(204);
+    const p = ScreenPreviewSchema.parse(await (await ts.api(`/api/sessions/${s.id}/preview`)).json());
+    expect(p).toMatchObject({ cols: 50, rows: 10 });
+  });
+
   it('an ended session answers 204: the page says it ended instead', async () => {
     const ts = await startServer();
     const s = await ts.createSession({ command: ['sh', '-c', 'echo bye'] });

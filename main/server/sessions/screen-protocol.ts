@@ -18,6 +18,9 @@ export type FromScreenWorker =
   | { t: 'title'; s: number; title: string }
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }
+  /** Sent unasked when a screen has gone quiet (IDLE_SERIALIZE_MS): its visible rows as of
+   *  `done`, kept by main so a share link's first paint needs no trip to this thread. */
+  | { t: 'preview'; s: number; done: number; preview: ScreenPreview }
   | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; preview?: ScreenPreview };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how

@@ -68,6 +68,8 @@ export class Screen {
   private cols: number;
   private rows: number;
   private seq = 0;
+  /** The worker's latest visible rows and the `done` they reflect (preview()). */
+  private lastPreview: { done: number; preview: ScreenPreview } | undefined;
   private written = 0;
   private parsed = 0;
   private tail: TailItem[] = [];
@@ -146,7 +148,19 @@ export class Screen {
   /** The visible rows with their styles once everything written so far is parsed (a share
    *  link's first paint, before xterm.js loads); undefined when the screen is gone. */
   preview(): Promise<ScreenPreview | undefined> {
-    return new Promise((resolve) => this.request({ wait: true, serialize: false, text: false, preview: true }, (m) => resolve(m?.preview)));
+    // Nothing posted since the worker's last preview: it is the screen now, no trip needed (the
+    // worker is niced and may be slow to answer on a busy machine).
+    if (this.sid !== undefined && this.lastPreview?.done === this.seq) return Promise.resolve(this.lastPreview.preview);
+    return new Promise((resolve) =>
+      this.request({ wait: true, serialize: false, text: false, preview: true }, (m) => {
+        if (m?.preview) this.keepPreview(m.done, m.preview);
+        resolve(m?.preview);
+      }),
+    );
+  }
+
+  private keepPreview(done: number, preview: ScreenPreview): void {
+    if (!this.lastPreview || done >= this.lastPreview.done) this.lastPreview = { done, preview };
   }
 
   /** Frees the screen in the worker; pending requests are answered with an empty state. Idempotent. */
@@ -176,6 +190,8 @@ export class Screen {
       this.opts.onTitle(m.title);
     } else if (m.t === 'reply') {
       this.opts.onReply?.(m.d);
+    } else if (m.t === 'preview') {
+      this.keepPreview(m.done, m.preview);
     } else {
       this.trim(m.offset, m.done);
       const cb = this.pending.get(m.id);
@@ -196,6 +212,7 @@ export class Screen {
   private fail(): void {
     if (this.sid === undefined) return;
     this.sid = undefined;
+    this.lastPreview = undefined;
     this.tail = [];
     this.parsed = this.written;
     const cbs = [...this.pending.values()];
