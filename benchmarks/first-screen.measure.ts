@@ -60,22 +60,23 @@ interface Open {
 }
 
 /** Before the page loads: note when a frame showing the screen's text (preview or xterm.js's
- *  DOM rows) has been painted: checked at each frame's start, stamped by a task queued then,
- *  which runs after that frame's paint. (The browser's largest-contentful-paint entries would be
- *  neater, but are delivered late, after the WebGL renderer has taken xterm's rows away.) */
+ *  DOM rows) has been painted. A MutationObserver sees the text as soon as it is in the DOM
+ *  (before the WebGL renderer can take xterm's rows away); the stamp is taken by a task queued
+ *  in the next animation frame, which runs after that frame's paint. (The browser's
+ *  largest-contentful-paint entries would be neater, but arrive after the rows are gone.) */
 function watchPaint(): void {
   const w = window as unknown as { screenPaintMs?: number };
-  const tick = (): void => {
+  const mo = new MutationObserver(() => {
     const el = document.querySelector('.preview-screen') ?? document.querySelector('.xterm-rows');
-    if (!el?.textContent?.includes('row 40 of')) {
-      requestAnimationFrame(tick);
-      return;
-    }
-    const ch = new MessageChannel();
-    ch.port1.onmessage = () => (w.screenPaintMs = Math.round(performance.now()));
-    ch.port2.postMessage(null);
-  };
-  requestAnimationFrame(tick);
+    if (!el?.textContent?.includes('row 40 of')) return;
+    mo.disconnect();
+    requestAnimationFrame(() => {
+      const ch = new MessageChannel();
+      ch.port1.onmessage = () => (w.screenPaintMs = Math.round(performance.now()));
+      ch.port2.postMessage(null);
+    });
+  });
+  mo.observe(document, { childList: true, subtree: true, characterData: true });
 }
 
 /** Reads an open page's probe once its first screen is in. */
