@@ -3,7 +3,6 @@
 // session needs from a socket. server.ts hands in the real SessionManager / ShareRegistry;
 // routes, sockets and tests see only these shapes (docs/architecture.md, "Internal interfaces").
 import type { CreateSessionBody, Session, Share, ShareMode, WsServerMessage } from '../../common/protocol.js';
-import type { ScreenPreview } from '../../common/preview.js';
 
 /** What the ws layer hands a session for one socket. */
 export interface ViewerSink {
@@ -51,8 +50,9 @@ export interface SessionHandle {
   resize(cols: number, rows: number): void;
   /** The visible screen, one right-trimmed line per row, after all output so far is parsed. */
   snapshot(): Promise<string>;
-  /** The visible rows with their styles (common/preview.ts); undefined once ended. */
-  preview?(): Promise<ScreenPreview | undefined>;
+  /** The visible rows with their styles, the JSON of a common/preview.ts ScreenPreview;
+   *  undefined once ended. */
+  previewJson?(): Promise<string | undefined>;
   /** `<recordingsDir>/<id>.cast`. */
   recordingPath(): string;
   /** Resolves once all output so far is in the recording file (call before serving it). */

@@ -1,6 +1,5 @@
 // The messages between the server thread (screen-host.ts, screen.ts) and the screen worker
 // (screen-worker.ts). Types only: the worker entry file is never loaded on the server thread.
-import type { ScreenPreview } from '../../../common/preview.js';
 
 /** main -> worker, in stream order per screen. */
 export type ToScreenWorker =
@@ -19,9 +18,10 @@ export type FromScreenWorker =
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }
   /** Sent unasked when a screen has gone quiet (IDLE_SERIALIZE_MS): its visible rows as of
-   *  `done`, kept by main so a share link's first paint needs no trip to this thread. */
-  | { t: 'preview'; s: number; done: number; preview: ScreenPreview }
-  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; preview?: ScreenPreview };
+   *  `done` (the JSON of a common/preview.ts ScreenPreview, ~4 KB for 100x30), kept by main so
+   *  a share link's first paint needs no trip to this thread and main never re-serializes it. */
+  | { t: 'preview'; s: number; done: number; json: string }
+  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; preview?: string };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how
 // main knows exactly which of its retained items a serialized state already contains (a byte

@@ -3,7 +3,6 @@
 // A redraw is the worker's serialized state plus the output it had not parsed yet (the "tail"),
 // so a late joiner gets the exact current screen and scrollback without waiting for the parser
 // and without a full replay.
-import type { ScreenPreview } from '../../../common/preview.js';
 import type { FromScreenWorker } from './screen-protocol.js';
 import type { ScreenHost, ScreenMessage } from './screen-host.js';
 
@@ -68,8 +67,8 @@ export class Screen {
   private cols: number;
   private rows: number;
   private seq = 0;
-  /** The worker's latest visible rows and the `done` they reflect (preview()). */
-  private lastPreview: { done: number; preview: ScreenPreview } | undefined;
+  /** The worker's latest visible rows and the `done` they reflect (previewJson()). */
+  private lastPreview: { done: number; json: string } | undefined;
   private written = 0;
   private parsed = 0;
   private tail: TailItem[] = [];
@@ -145,12 +144,13 @@ export class Screen {
     });
   }
 
-  /** The visible rows with their styles once everything written so far is parsed (a share
-   *  link's first paint, before xterm.js loads); undefined when the screen is gone. */
-  preview(): Promise<ScreenPreview | undefined> {
+  /** The visible rows with their styles (the JSON of a common/preview.ts ScreenPreview) once
+   *  everything written so far is parsed: a share link's first paint, before xterm.js loads;
+   *  undefined when the screen is gone. */
+  previewJson(): Promise<string | undefined> {
     // Nothing posted since the worker's last preview: it is the screen now, no trip needed (the
     // worker is niced and may be slow to answer on a busy machine).
-    if (this.sid !== undefined && this.lastPreview?.done === this.seq) return Promise.resolve(this.lastPreview.preview);
+    if (this.sid !== undefined && this.lastPreview?.done === this.seq) return Promise.resolve(this.lastPreview.json);
     return new Promise((resolve) =>
       this.request({ wait: true, serialize: false, text: false, preview: true }, (m) => {
         if (m?.preview) this.keepPreview(m.done, m.preview);
@@ -159,8 +159,8 @@ export class Screen {
     );
   }
 
-  private keepPreview(done: number, preview: ScreenPreview): void {
-    if (!this.lastPreview || done >= this.lastPreview.done) this.lastPreview = { done, preview };
+  private keepPreview(done: number, json: string): void {
+    if (!this.lastPreview || done >= this.lastPreview.done) this.lastPreview = { done, json };
   }
 
   /** Frees the screen in the worker; pending requests are answered with an empty state. Idempotent. */
@@ -191,7 +191,7 @@ export class Screen {
     } else if (m.t === 'reply') {
       this.opts.onReply?.(m.d);
     } else if (m.t === 'preview') {
-      this.keepPreview(m.done, m.preview);
+      this.keepPreview(m.done, m.json);
     } else {
       this.trim(m.offset, m.done);
       const cb = this.pending.get(m.id);

@@ -3,7 +3,6 @@
 import path from 'node:path';
 import { OUTPUT_BATCH_MAX_BYTES, OUTPUT_BATCH_MS, KILL_GRACE_MS } from '../../../common/flow.js';
 import type { ServerEvent, Session } from '../../../common/protocol.js';
-import type { ScreenPreview } from '../../../common/preview.js';
 import type { Logger } from '../log.js';
 import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
@@ -192,10 +191,10 @@ export class PtySession implements SessionHandle {
 
   /** The visible rows with their styles, for a share link's first paint; undefined once the
    *  session has ended (the page then explains that instead). */
-  async preview(): Promise<ScreenPreview | undefined> {
+  async previewJson(): Promise<string | undefined> {
     if (this.final || this.exiting) return undefined;
     this.flush();
-    return this.screen.preview();
+    return this.screen.previewJson();
   }
 
   recordingPath(): string {

@@ -95,10 +95,10 @@ export function sessionRoutes(ctx: ApiContext): Router {
   // view scope; 204 once the session has ended (the page's socket then says so).
   r.get('/api/sessions/:id/preview', async (req, res) => {
     const handle = lookup(res, req.params.id, 'read');
-    const preview = handle.info().status === 'running' ? await handle.preview?.() : undefined;
+    const json = handle.info().status === 'running' ? await handle.previewJson?.() : undefined;
     res.set('Cache-Control', 'no-store');
-    if (!preview) res.status(204).end();
-    else res.json(preview);
+    if (!json) res.status(204).end();
+    else res.type('application/json; charset=utf-8').send(json); // made by the worker, sent as is
   });
 
   r.get('/api/sessions/:id/recording', async (req, res) => {
