@@ -13,6 +13,7 @@ export const BUN_FILES = [
   'tests/integration/http-auth.test.ts',
   'tests/integration/http-validation.test.ts',
   'tests/integration/http-fast-path.test.ts',
+  'tests/integration/http-preview.test.ts',
   'tests/integration/ws.test.ts',
   'tests/integration/sessions-lifecycle.test.ts',
   'tests/integration/sessions-redraw.test.ts',
@@ -25,6 +26,7 @@ export const BUN_FILES = [
   'tests/integration/recording-options.test.ts',
   'tests/integration/cli-tty.test.ts',
   'tests/e2e/viewer.test.ts',
+  'tests/e2e/first-screen.test.ts',
   'tests/e2e/panel.test.ts',
 ];
 

@@ -1,19 +1,39 @@
 #!/usr/bin/env node
-// Turns one run's JSON into the markdown report and its SVG charts (drawn by vega-lite, headless).
-//   node benchmarks/report.mjs benchmarks/results/bench-<date>.json   (re-renders REPORT.md)
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+// Turns one run's JSON into REPORT.md and its SVG charts (report-charts.mjs): the issue-13
+// figures against their targets, before (an earlier run's JSON) and now, under Node and Bun,
+// with VibeTunnel beside them; the Bun/Node ratio of every figure; then every figure.
+//   node benchmarks/report.mjs RESULT.json [--baseline=EARLIER.json]   (re-renders REPORT.md)
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { charts } from './report-charts.mjs';
+import { ratioRows } from './runtimes-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 
-/** The table: one row per figure, with the issue's target where it has one. */
+/** Issue 13's table, in its order: each figure, its target, and how it is derived. */
+export const ISSUE_ROWS = [
+  { key: 'flood.v1.ratio', label: 'flood `seq 1 N` to 1 viewer, vs raw PTY', target: ['>=', 0.9, 'x'] },
+  { key: 'flood.v10.ratio', label: 'the same to 10 viewers, last one done', target: ['>=', 0.85, 'x'] },
+  { key: 'echo.p50ms', label: 'keystroke echo, 200 keys back to back: p50', target: ['<=', 1, 'ms'] },
+  { key: 'echo.p99ms', label: 'keystroke echo, 200 keys back to back: p99', target: ['<=', 3, 'ms'] },
+  { key: 'latejoin.visibleMs', label: 'late join after `seq 1 10000`: visible screen', target: ['<=', 5, 'ms'] },
+  { key: 'latejoin.fullMs', label: 'late join after `seq 1 10000`: full scrollback' },
+  { key: 'mem.idleMB', label: 'idle RSS of `serve`', target: ['<=', 50, 'MB'] },
+  { key: 'ws.n1000.kbPerViewer', label: 'RSS per idle viewer at 1,000 viewers', target: ['<=', 10, 'KB'] },
+  { key: 'lifecycle.createDeleteRatio', label: 'session create + delete vs raw spawn loop', target: ['>=', 0.5, 'x'] },
+  { key: 'mem.settleOverIdleMB', label: 'RSS 10 s after the floods end, above idle', target: ['<=', 20, 'MB'] },
+  { key: 'firstscreen.coldMs', label: 'share link to first screen, first-time visitor', target: ['<=', 250, 'ms'] },
+];
+
+/** Every figure: one row each, with the target where the issues give one. */
 export const ROWS = [
   { key: 'mem.idleMB', label: 'Idle RSS of the server', target: ['<=', 50, 'MB'] },
   { key: 'mem.sessions100MB', label: 'RSS with 100 `cat` sessions' },
   { key: 'mem.sessions20MB', label: 'RSS with 20 `cat` sessions (quick)' },
   { key: 'mem.afterFloodMB', label: 'RSS right after the floods' },
-  { key: 'mem.afterSettleMB', label: 'RSS after the floods + settle', note: 'does it come back down?' },
+  { key: 'mem.afterSettleMB', label: 'RSS after the floods + settle' },
+  { key: 'mem.settleOverIdleMB', label: 'RSS after the floods + settle, above idle', target: ['<=', 20, 'MB'] },
   { key: 'api.health.rps', label: 'GET /health, 50 conns: req/s', target: ['>=', 10000, 'req/s'] },
   { key: 'api.health.p50ms', label: 'GET /health: p50', target: ['<', 10, 'ms'] },
   { key: 'api.health.p99ms', label: 'GET /health: p99' },
@@ -26,29 +46,31 @@ export const ROWS = [
   { key: 'api.resize.rps', label: 'POST resize (no spawn): req/s', target: ['>=', 10000, 'req/s'] },
   { key: 'api.resize.p50ms', label: 'POST resize: p50', target: ['<', 10, 'ms'] },
   { key: 'lifecycle.createDeleteOps', label: 'Session create + delete: ops/s' },
-  { key: 'lifecycle.createDeleteRatio', label: 'Create + delete vs raw node-pty spawn-and-reap', target: ['>=', 0.8, 'x'] },
+  { key: 'lifecycle.createDeleteRatio', label: "Create + delete vs the runtime's raw spawn-and-reap", target: ['>=', 0.5, 'x'] },
   { key: 'flood.v1.ratio', label: 'Flood throughput, 1 viewer, vs raw PTY read', target: ['>=', 0.9, 'x'] },
-  { key: 'flood.v10.ratio', label: 'Flood throughput, 10 viewers, vs raw', target: ['>=', 0.9, 'x'] },
-  { key: 'flood.v100.ratio', label: 'Flood throughput, 100 viewers, vs raw', target: ['>=', 0.9, 'x'] },
+  { key: 'flood.v10.ratio', label: 'Flood throughput, 10 viewers, vs raw', target: ['>=', 0.85, 'x'] },
+  { key: 'flood.v100.ratio', label: 'Flood throughput, 100 viewers, vs raw' },
   { key: 'flood.v1.MBps', label: 'Flood throughput, 1 viewer' },
   { key: 'cpu.secPerMB', label: 'Server CPU per MB of output (1 viewer)' },
-  { key: 'echo.p50ms', label: 'Keystroke echo: p50', target: ['<=', 1, 'ms'] },
-  { key: 'echo.p99ms', label: 'Keystroke echo: p99', target: ['<=', 5, 'ms'] },
-  { key: 'latejoin.visibleMs', label: 'Late join right after output: visible screen', target: ['<=', 50, 'ms'] },
+  { key: 'echo.p50ms', label: 'Keystroke echo, back to back: p50', target: ['<=', 1, 'ms'] },
+  { key: 'echo.p99ms', label: 'Keystroke echo, back to back: p99', target: ['<=', 3, 'ms'] },
+  { key: 'latejoin.visibleMs', label: 'Late join right after output: visible screen', target: ['<=', 5, 'ms'] },
   { key: 'latejoin.fullMs', label: 'Late join right after output: full 10,000-line scrollback' },
-  { key: 'latejoin.idleMs', label: 'Late join, session idle for 1 s: full redraw' },
-  { key: 'latejoin.unchangedMs', label: 'Late join again, nothing changed: full redraw' },
+  { key: 'latejoin.idleMs', label: 'Late join, session idle for 1 s: visible screen' },
+  { key: 'latejoin.unchangedMs', label: 'Late join again, nothing changed: visible screen' },
+  { key: 'firstscreen.coldMs', label: 'Share link to first screen, first-time visitor', target: ['<=', 250, 'ms'] },
+  { key: 'firstscreen.warmMs', label: 'Share link to first screen, cached assets' },
 ];
 for (const n of [100, 1000, 5000]) {
   ROWS.push(
     { key: `ws.n${n}.connectP50ms`, label: `${n} viewers: setup p50` },
     { key: `ws.n${n}.connectP99ms`, label: `${n} viewers: setup p99` },
-    { key: `ws.n${n}.kbPerViewer`, label: `${n} viewers: server RSS per idle viewer`, target: ['<=', 20, 'KB'] },
+    { key: `ws.n${n}.kbPerViewer`, label: `${n} viewers: server RSS per idle viewer`, target: ['<=', 10, 'KB'] },
     { key: `ws.n${n}.floodLastMs`, label: `${n} viewers: flood, until the last sees the end` },
   );
 }
 
-const fmtNum = (x) => {
+export const fmtNum = (x) => {
   if (x === null || x === undefined || !Number.isFinite(x)) return '–';
   if (Math.abs(x) >= 1000) return Math.round(x).toLocaleString('en-US');
   if (Math.abs(x) >= 100) return x.toFixed(0);
@@ -57,15 +79,15 @@ const fmtNum = (x) => {
   return x.toPrecision(2);
 };
 
-function fmtFig(f) {
+function fmtFig(f, { spread = true } = {}) {
   if (!f) return '–';
   if (f.median === null || f.median === undefined) {
     if (f.missing) return `not all saw it (${f.sawEnd ?? 0}/${f.viewers ?? '?'} in ${fmtNum(f.timeoutMs)} ms)`;
     return 'n/a';
   }
   const unit = f.unit === 'x raw' ? 'x' : f.unit;
-  const spread = f.n > 1 ? ` (${fmtNum(f.min)}–${fmtNum(f.max)}, n=${f.n})` : ' (n=1)';
-  return `${fmtNum(f.median)} ${unit}${spread}`;
+  if (!spread) return `${fmtNum(f.median)} ${unit}`;
+  return `${fmtNum(f.median)} ${unit}${f.n > 1 ? ` (${fmtNum(f.min)}–${fmtNum(f.max)}, n=${f.n})` : ' (n=1)'}`;
 }
 
 function meets(f, target) {
@@ -77,154 +99,84 @@ function meets(f, target) {
   return null;
 }
 
-export function tableRows(result) {
-  const p = result.targets.porthole?.figures ?? {};
-  const v = result.targets.vibetunnel?.figures ?? {};
-  const rows = [];
-  for (const row of ROWS) {
-    const pf = p[row.key];
-    const vf = v[row.key];
-    if (!pf && !vf) continue;
-    const r = pf?.median && vf?.median ? pf.median / vf.median : null;
-    rows.push({ ...row, porthole: pf, vibetunnel: vf, ratio: r, met: meets(pf, row.target) });
-  }
-  return rows;
-}
+const figs = (result, name) => result?.targets?.[name]?.figures ?? {};
+const metCell = (m) => (m === null ? '–' : m ? 'yes' : '**no**');
+const targetCell = (t) => (t ? `${t[0]} ${t[1]} ${t[2]}` : '');
 
-// ---------------------------------------------------------------- charts
-
-async function renderSvg(spec) {
-  const vega = await import('vega');
-  const vl = await import('vega-lite');
-  const compiled = vl.compile(spec).spec;
-  const view = new vega.View(vega.parse(compiled), { renderer: 'none' });
-  const svg = await view.toSVG();
-  view.finalize();
-  return svg;
-}
-
-const TARGETS = ['Porthole', 'VibeTunnel'];
-
-/** Bars (or dots on a log scale) at the median, a black line from min to max, and a dashed
- *  red line at the target. */
-function barWithRange(values, { x, xTitle, yTitle, title, rule, logScale = false, xSort }) {
-  const sort = xSort ?? [...new Set(values.map((v) => v[x]))];
-  const base = {
-    x: { field: x, type: 'nominal', title: xTitle, sort, axis: { labelAngle: 0 } },
-    xOffset: { field: 'target', type: 'nominal', sort: TARGETS },
-  };
-  const color = { field: 'target', type: 'nominal', title: null, sort: TARGETS, scale: { domain: TARGETS, range: ['#2e86de', '#f39c12'] } };
-  const y = { type: 'quantitative', title: yTitle, ...(logScale ? { scale: { type: 'log' } } : {}) };
-  const layers = [
-    {
-      mark: logScale ? { type: 'point', filled: true, size: 120, opacity: 1 } : { type: 'bar' },
-      encoding: { ...base, color, y: { field: 'median', ...y } },
-    },
-    {
-      mark: { type: 'rule', color: 'black', strokeWidth: 1.5 },
-      encoding: { ...base, y: { field: 'min', ...y }, y2: { field: 'max' } },
-    },
-  ];
-  if (rule) {
-    layers.push({
-      data: { values: [{ v: rule.value, label: `target ${rule.value}` }] },
-      layer: [
-        { mark: { type: 'rule', strokeDash: [4, 4], color: '#c0392b' }, encoding: { y: { field: 'v', type: 'quantitative' } } },
-        {
-          mark: { type: 'text', align: 'left', dx: 4, dy: -6, color: '#c0392b', x: 0 },
-          encoding: { y: { field: 'v', type: 'quantitative' }, text: { field: 'label' } },
-        },
-      ],
-    });
-  }
-  return {
-    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-    title,
-    width: 420,
-    height: 240,
-    data: { values },
-    layer: layers,
-  };
-}
-
-function chartData(result, keys, xOf) {
+export function tableRows(result, rows = ROWS) {
   const out = [];
-  for (const [name, label] of [
-    ['porthole', 'Porthole'],
-    ['vibetunnel', 'VibeTunnel'],
-  ]) {
-    const figs = result.targets[name]?.figures ?? {};
-    for (const k of keys) {
-      const f = figs[k];
-      if (f && Number.isFinite(f.median)) out.push({ target: label, x: xOf(k), median: f.median, min: f.min, max: f.max });
-    }
+  for (const row of rows) {
+    const node = figs(result, 'porthole')[row.key];
+    const bun = figs(result, 'porthole-bun')[row.key];
+    const vt = figs(result, 'vibetunnel')[row.key];
+    if (!node && !bun && !vt) continue;
+    out.push({ ...row, node, bun, vt, metNode: meets(node, row.target), metBun: meets(bun, row.target) });
   }
   return out;
 }
 
-async function charts(result, outDir) {
-  const made = [];
-  const dir = path.join(outDir, 'charts');
-  mkdirSync(dir, { recursive: true });
-  const specs = [];
-  const viewers = result.config.floodViewers;
-  const floodData = chartData(result, viewers.map((v) => `flood.v${v}.ratio`), (k) => k.split('.')[1].slice(1));
-  if (floodData.length)
-    specs.push([
-      'flood-throughput.svg',
-      'Flood throughput vs the raw PTY read rate',
-      barWithRange(floodData, { x: 'x', xTitle: 'viewers', yTitle: 'x raw node-pty (higher is better)', title: `seq 1 ${result.config.floodLines}: throughput / raw`, rule: { value: 0.9 } }),
-    ]);
-  const apiKeys = ['health', 'list', 'get', 'resize'].map((k) => `api.${k}.rps`);
-  const apiData = chartData(result, apiKeys, (k) => k.split('.')[1]);
-  if (apiData.length)
-    specs.push([
-      'api-throughput.svg',
-      'HTTP API throughput (50 connections)',
-      barWithRange(apiData, { x: 'x', xTitle: 'endpoint', yTitle: 'req/s (higher is better)', title: 'API under load, 50 connections', rule: { value: 10000 } }),
-    ]);
-  const latKeys = ['echo.p50ms', 'echo.p99ms', 'latejoin.visibleMs', 'latejoin.fullMs'];
-  const latData = chartData(result, latKeys, (k) => ({ 'echo.p50ms': 'echo p50', 'echo.p99ms': 'echo p99', 'latejoin.visibleMs': 'join: visible', 'latejoin.fullMs': 'join: scrollback' })[k]);
-  if (latData.length)
-    specs.push([
-      'latency.svg',
-      'Keystroke echo and late-join latency',
-      barWithRange(latData, { x: 'x', xTitle: null, yTitle: 'ms, log scale (lower is better)', title: 'Latency', logScale: true, xSort: ['echo p50', 'echo p99', 'join: visible', 'join: scrollback'] }),
-    ]);
-  const memKeys = ['mem.idleMB', `mem.sessions${result.config.apiSessions}MB`, 'mem.afterFloodMB', 'mem.afterSettleMB'];
-  const memData = chartData(result, memKeys, (k) => ({ 'mem.idleMB': 'idle', 'mem.afterFloodMB': 'after floods', 'mem.afterSettleMB': 'after settle' })[k] ?? `${result.config.apiSessions} sessions`);
-  if (memData.length)
-    specs.push([
-      'memory.svg',
-      'Server resident memory',
-      barWithRange(memData, { x: 'x', xTitle: null, yTitle: 'RSS MB (lower is better)', title: 'Server RSS', rule: { value: 50 }, xSort: ['idle', `${result.config.apiSessions} sessions`, 'after floods', 'after settle'] }),
-    ]);
-  const wsKeys = result.config.wsViewers.flatMap((n) => [`ws.n${n}.connectP50ms`, `ws.n${n}.connectP99ms`]);
-  const wsData = chartData(result, wsKeys, (k) => `${k.split('.')[1].slice(1)} ${k.endsWith('P50ms') ? 'p50' : 'p99'}`);
-  if (wsData.length)
-    specs.push([
-      'viewer-setup.svg',
-      'Viewer connection setup time',
-      barWithRange(wsData, { x: 'x', xTitle: 'viewers, percentile', yTitle: 'ms, log scale (lower is better)', title: 'Viewer setup time under load', logScale: true }),
-    ]);
-  for (const [file, caption, spec] of specs) {
-    try {
-      writeFileSync(path.join(dir, file), await renderSvg(spec));
-      made.push({ file: `charts/${file}`, caption });
-    } catch (e) {
-      made.push({ file: null, caption, error: String(e?.message ?? e) });
-    }
+/** The "before" run: FILE, or results/baseline.json when there is one; null without. */
+export function loadBaseline(file, log = () => {}) {
+  const f = file ?? path.join(HERE, 'results', 'baseline.json');
+  if (!existsSync(f)) {
+    if (file) log(`baseline ${file} not found: no "before" column`);
+    return null;
   }
-  return made;
+  try {
+    return { file: path.basename(f), result: JSON.parse(readFileSync(f, 'utf8')) };
+  } catch (e) {
+    log(`baseline ${f} unreadable (${e?.message ?? e}): no "before" column`);
+    return null;
+  }
 }
 
-// ---------------------------------------------------------------- markdown
+function beforeCell(baseline, key) {
+  if (!baseline) return '–';
+  const n = figs(baseline.result, 'porthole')[key];
+  const b = figs(baseline.result, 'porthole-bun')[key];
+  if (!n && !b) return '–';
+  return `${fmtFig(n, { spread: false })} / ${fmtFig(b, { spread: false })}`;
+}
 
-export async function writeReport(result, outDir, name = 'REPORT.md', jsonName = '') {
-  const rows = tableRows(result);
+function statusLine(t) {
+  return t ? `${t.status}${t.reason ? ` — ${t.reason}` : ''}` : 'not run';
+}
+
+function issueSection(result, baseline, lines) {
+  const rows = tableRows(result, ISSUE_ROWS);
+  lines.push('## Issue 13: every figure against its target');
+  lines.push('');
+  lines.push(`Before = ${baseline ? `\`${baseline.file}\` (commit \`${baseline.result.git?.commit?.slice(0, 7) ?? '?'}\`, ${baseline.result.date?.slice(0, 10) ?? '?'}), Node / Bun medians` : 'no baseline given (`--baseline=FILE`)'}.`);
+  lines.push("Ratios to raw are against the runtime's own raw PTY measured in this run (VibeTunnel: node-pty's).");
+  lines.push('');
+  lines.push('| figure | target | before (Node / Bun) | Node | Bun | VibeTunnel | met? Node / Bun |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows) {
+    lines.push(`| ${r.label} | ${targetCell(r.target)} | ${beforeCell(baseline, r.key)} | ${fmtFig(r.node)} | ${fmtFig(r.bun)} | ${fmtFig(r.vt)} | ${metCell(r.metNode)} / ${metCell(r.metBun)} |`);
+  }
+  lines.push('');
+}
+
+function ratioSection(result, baseline, rr, lines) {
+  if (!result.targets['porthole-bun']) return;
+  const before = baseline ? new Map(ratioRows(baseline.result).map((r) => [r.key, r])) : new Map();
+  lines.push('## Bun / Node, every figure');
+  lines.push('');
+  lines.push('Bun ÷ Node of the medians; "better" reads it with the figure\'s direction. Chart: `charts/bun-node-ratio.svg`.');
+  lines.push('');
+  lines.push('| figure | Node | Bun | Bun / Node | better | before: Bun / Node |');
+  lines.push('| --- | ---: | ---: | ---: | --- | ---: |');
+  for (const r of rr) {
+    const b = before.get(r.key)?.bunOverNode;
+    lines.push(`| ${r.label} | ${fmtNum(r.node)} | ${fmtNum(r.bun)} | ${fmtNum(r.bunOverNode)} | ${r.better ?? '–'} | ${fmtNum(b)} |`);
+  }
+  lines.push('');
+}
+
+export async function writeReport(result, outDir, name = 'REPORT.md', jsonName = '', baseline = null) {
   const m = result.machine;
-  const P = result.targets.porthole;
-  const V = result.targets.vibetunnel;
+  const T = result.targets;
+  const rr = ratioRows(result);
   const lines = [];
   lines.push(`# Porthole benchmark report${result.quick ? ' (quick pass: small counts, not for comparison)' : ''}`);
   lines.push('');
@@ -232,44 +184,44 @@ export async function writeReport(result, outDir, name = 'REPORT.md', jsonName =
   lines.push(`Raw data: \`${jsonName}\` (every figure with all its samples).`);
   lines.push('');
   lines.push(`- Machine: ${m.cpuModel}, ${m.cores} cores, ${m.memTotalMB} MB RAM, ${m.platform}; fd limit ${m.fdLimit}; ephemeral ports ${m.ephemeralPorts?.join('–')}`);
+  if (result.loadavg?.length) lines.push(`- Load average (1/5/15 min) during the run: ${result.loadavg.map((l) => `${l.at} ${l.loadavg.join('/')}`).join('; ')}`);
   lines.push(`- Node ${m.node}; Porthole commit \`${result.git.commit?.slice(0, 12)}\` (${result.git.subject ?? ''})`);
-  lines.push(`- Porthole: ${P ? `${P.status}${P.reason ? ` — ${P.reason}` : ''}` : 'not run'}`);
-  lines.push(`- VibeTunnel ${V?.version ?? ''}: ${V ? `${V.status}${V.reason ? ` — ${V.reason}` : ''}` : 'not run'}`);
+  lines.push(`- Porthole under Node: ${statusLine(T.porthole)}`);
+  lines.push(`- Porthole under Bun: ${statusLine(T['porthole-bun'])}`);
+  lines.push(`- VibeTunnel ${T.vibetunnel?.version ?? ''}: ${statusLine(T.vibetunnel)}`);
+  for (const n of result.notes ?? []) lines.push(`- ${n}`);
   lines.push('');
-  lines.push('Every figure is the median over n repeats, with (min–max, n). Ratios against the raw PTY use');
-  lines.push('baselines measured in the same run on the same machine (2 shared cores: timings are noisy).');
-  lines.push('Ratio = Porthole ÷ VibeTunnel on the same figure (read it with the figure\'s direction).');
+  lines.push('Every figure is the median over n repeats, with (min–max, n). 2 shared cores: timings are noisy.');
   lines.push('');
-  const b = result.baselines;
-  if (b) {
-    lines.push('## Raw baselines (node-pty directly, same run)');
+  issueSection(result, baseline, lines);
+  ratioSection(result, baseline, rr, lines);
+  const byRt = result.baselinesByRuntime ?? (result.baselines ? { node: result.baselines } : {});
+  if (Object.keys(byRt).length) {
+    lines.push('## Raw baselines (the runtime\'s PTY directly, same run)');
     lines.push('');
-    lines.push('| baseline | value |');
-    lines.push('| --- | --- |');
-    lines.push(`| \`seq 1 ${result.config.floodLines}\` through a PTY (${fmtNum(b.floodBytes / 1e6)} MB) | ${fmtFig(b.floodMs)} = ${fmtFig(b.floodMBps)} |`);
-    lines.push(`| spawn-and-reap of \`cat\` (spawn, SIGHUP, exit) | ${fmtFig(b.spawnReapOps)} |`);
+    lines.push('| runtime | `seq 1 ' + result.config.floodLines + '` through a PTY | spawn-and-reap of `cat` |');
+    lines.push('| --- | --- | --- |');
+    for (const [rt, b] of Object.entries(byRt)) {
+      lines.push(`| ${rt} | ${b.floodMs ? `${fmtFig(b.floodMs)} = ${fmtFig(b.floodMBps)} (${fmtNum(b.floodBytes / 1e6)} MB)` : 'failed'} | ${fmtFig(b.spawnReapOps)} |`);
+    }
     lines.push('');
   }
-  lines.push('## Results');
+  const rows = tableRows(result);
+  lines.push('## All figures');
   lines.push('');
-  lines.push('| figure | Porthole | VibeTunnel | ratio | target | met? |');
-  lines.push('| --- | --- | --- | --- | --- | --- |');
+  lines.push('| figure | before (Node / Bun) | Porthole (Node) | Porthole (Bun) | VibeTunnel | target | met? Node / Bun |');
+  lines.push('| --- | --- | --- | --- | --- | --- | --- |');
   for (const r of rows) {
-    const target = r.target ? `${r.target[0]} ${r.target[1]} ${r.target[2]}` : '';
-    const met = r.met === null ? '' : r.met ? 'yes' : '**no**';
-    lines.push(`| ${r.label}${r.note ? ` (${r.note})` : ''} | ${fmtFig(r.porthole)} | ${fmtFig(r.vibetunnel)} | ${r.ratio ? `${fmtNum(r.ratio)}×` : '–'} | ${target} | ${met} |`);
+    lines.push(`| ${r.label} | ${beforeCell(baseline, r.key)} | ${fmtFig(r.node)} | ${fmtFig(r.bun)} | ${fmtFig(r.vt)} | ${targetCell(r.target)} | ${metCell(r.metNode)} / ${metCell(r.metBun)} |`);
   }
   lines.push('');
-  const missed = rows.filter((r) => r.met === false);
-  lines.push('## Targets missed in this run');
+  const missed = tableRows(result, ISSUE_ROWS).filter((r) => r.metNode === false || r.metBun === false);
+  lines.push('## Issue-13 targets missed in this run');
   lines.push('');
   if (!missed.length) lines.push('None.');
-  for (const r of missed) lines.push(`- ${r.label}: ${fmtFig(r.porthole)} against ${r.target.join(' ')}`);
+  for (const r of missed) lines.push(`- ${r.label}: Node ${fmtFig(r.node)}, Bun ${fmtFig(r.bun)} against ${targetCell(r.target)}`);
   lines.push('');
-  const errs = [
-    ...(P?.errors ?? []).map((e) => ['Porthole', e]),
-    ...(V?.errors ?? []).map((e) => ['VibeTunnel', e]),
-  ];
+  const errs = Object.entries(T).flatMap(([k, t]) => (t?.errors ?? []).map((e) => [k, e]));
   if (errs.length) {
     lines.push('## Sections that failed');
     lines.push('');
@@ -278,7 +230,7 @@ export async function writeReport(result, outDir, name = 'REPORT.md', jsonName =
   }
   lines.push('## Charts');
   lines.push('');
-  for (const c of await charts(result, outDir)) {
+  for (const c of await charts(result, outDir, rr)) {
     if (c.file) lines.push(`![${c.caption}](${c.file})`, '');
     else lines.push(`- ${c.caption}: chart failed (${c.error})`, '');
   }
@@ -296,12 +248,14 @@ export async function writeReport(result, outDir, name = 'REPORT.md', jsonName =
 }
 
 if (process.argv[1] && fileURLToPath(import.meta.url) === path.resolve(process.argv[1])) {
-  const file = process.argv[2];
+  const file = process.argv.slice(2).find((a) => !a.startsWith('--'));
+  const baselineArg = process.argv.slice(2).find((a) => a.startsWith('--baseline='))?.slice(11);
   if (!file) {
-    process.stderr.write('usage: node benchmarks/report.mjs RESULT.json\n');
+    process.stderr.write('usage: node benchmarks/report.mjs RESULT.json [--baseline=EARLIER.json]\n');
     process.exit(2);
   }
   const result = JSON.parse(readFileSync(file, 'utf8'));
-  const out = await writeReport(result, path.dirname(path.resolve(file)), result.quick ? 'REPORT-quick.md' : 'REPORT.md', path.basename(file));
+  const baseline = loadBaseline(baselineArg && path.resolve(baselineArg), (m) => process.stderr.write(`${m}\n`));
+  const out = await writeReport(result, path.dirname(path.resolve(file)), result.quick ? 'REPORT-quick.md' : 'REPORT.md', path.basename(file), baseline);
   process.stdout.write(`${out}\n`);
 }

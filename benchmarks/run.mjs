@@ -13,16 +13,24 @@
 //   --out=DIR          where to write results (default benchmarks/results)
 //   --viewers=N,M      the viewer counts of the ws section (default 1000,5000; quick: 100)
 //   --no-build         skip `npm run build:main` (by default the suite measures the current sources)
-//   --cpu-prof         start porthole serve with --cpu-prof (profiles in benchmarks/results/profiles/)
+//   --cpu-prof         start porthole serve with --cpu-prof, under Node or Bun (profiles in
+//                      OUT/profiles/, read them with benchmarks/profile.mjs)
 //   --no-report        write the JSON only
 //   --runtime=node,bun run Porthole (and its raw PTY baseline) under each runtime in this run;
-//                      with both, runtimes.md/.json get the Bun/Node ratio of every figure
+//                      REPORT.md gets a Node and a Bun column and the Bun/Node ratio of every
+//                      figure (runtimes.md/.json too)
+//   --baseline=FILE    an earlier run's JSON: its figures are the report's "before" column
+//                      (default: benchmarks/results/baseline.json when it exists)
+//
+// Progress goes to stderr; a section that fails is reported (REPORT.md "Sections that failed")
+// and the run goes on; the total time is printed at the end.
 import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { machineInfo } from './lib/proc.mjs';
-import { summarize, ratio } from './lib/stats.mjs';
+import { ratio, sleep, summarize } from './lib/stats.mjs';
 import {
   ROOT,
   buildPorthole,
@@ -34,10 +42,15 @@ import {
   VT_VERSION,
 } from './lib/targets.mjs';
 import * as W from './lib/workloads.mjs';
-import { writeReport } from './report.mjs';
+import { firstScreen } from './lib/first-screen-run.mjs';
+import { loadBaseline, writeReport } from './report.mjs';
 import { writeRuntimesReport } from './runtimes-report.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
+/** What a full `--runtime=node,bun` run with the peer took here (2 shared cores, load 2-10). */
+const FULL_RUN_MINUTES = '40-50';
+/** A restarted server's start-up allocations settle before its RSS is read. */
+const WS_FRESH_SETTLE_MS = 1000;
 
 function parseArgs(argv) {
   const a = { quick: false, peer: process.env.BENCH_NO_PEER !== '1', build: true, cpuProf: false, report: true };
@@ -53,6 +66,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--out=')) a.out = path.resolve(arg.slice(6));
     else if (arg.startsWith('--viewers=')) a.viewers = arg.slice(10).split(',').map(Number);
     else if (arg.startsWith('--runtime=')) a.runtimes = arg.slice(10).split(',');
+    else if (arg.startsWith('--baseline=')) a.baseline = path.resolve(arg.slice(11));
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(readHelp());
       process.exit(0);
@@ -65,7 +79,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report] [--runtime=node,bun]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report] [--runtime=node,bun] [--baseline=FILE]\n';
 }
 
 export function config(quick) {
@@ -85,7 +99,6 @@ export function config(quick) {
         floodTimeoutMs: 20_000,
         echoCount: 40,
         echoRepeats: 1,
-        echoGapMs: 5,
         lateJoinRepeats: 2,
         settleMs: 1000,
         wsViewers: [100],
@@ -108,9 +121,8 @@ export function config(quick) {
         floodTimeoutMs: 90_000,
         echoCount: 200,
         echoRepeats: 3,
-        echoGapMs: 10,
         lateJoinRepeats: 5,
-        settleMs: 5000,
+        settleMs: 10_000, // issue 13: RSS 10 s after the floods end
         wsViewers: [1000, 5000],
         viewerProcesses: 4,
         connectConcurrency: 100,
@@ -162,8 +174,9 @@ async function benchTarget(t, cfg, raw, sections) {
   const figures = {};
   const errors = [];
   const on = (s) => !sections || sections.includes(s);
+  let dead = false;
   const section = async (name, fn) => {
-    if (!on(name)) return;
+    if (!on(name) || dead) return;
     const t0 = Date.now();
     try {
       Object.assign(figures, await fn());
@@ -176,9 +189,16 @@ async function benchTarget(t, cfg, raw, sections) {
         // deserve a figure, and the report names the section that broke it.
         errors.push({ section: name, message: `${t.label} stopped answering; restarted for the next section` });
         log(`  ${t.label} stopped answering after ${name}; restarting it`);
-        await t.stop();
-        await t.start();
-        log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+        try {
+          await t.stop();
+          await t.start();
+          log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
+        } catch (e2) {
+          // No server for the rest: what was measured so far is kept and reported.
+          dead = true;
+          errors.push({ section: name, message: `restart failed, later sections skipped: ${e2?.message ?? e2}` });
+          log(`  ${t.label} restart FAILED: ${e2?.message ?? e2}; skipping its later sections`);
+        }
       }
     }
   };
@@ -196,7 +216,16 @@ async function benchTarget(t, cfg, raw, sections) {
       return f;
     });
     await section('flood', () => W.floods(t, cfg, raw, log));
-    if (on('flood')) await section('mem', () => W.memAfterFlood(t, cfg));
+    if (on('flood')) {
+      await section('mem', async () => {
+        const f = await W.memAfterFlood(t, cfg);
+        const idle = figures['mem.idleMB']?.median;
+        // Issue 13: RSS 10 s after the floods end, within 20 MB of idle.
+        if (idle) f['mem.settleOverIdleMB'] = summarize([f['mem.afterSettleMB'].median - idle], 'MB', { settleMs: cfg.settleMs, idleMB: idle });
+        log(`  RSS after floods ${f['mem.afterFloodMB'].median.toFixed(0)} MB, ${cfg.settleMs / 1000} s later ${f['mem.afterSettleMB'].median.toFixed(0)} MB (idle ${idle?.toFixed(0)} MB)`);
+        return f;
+      });
+    }
     await section('echo', async () => {
       const f = await W.echo(t, cfg);
       log(`  echo p50 ${f['echo.p50ms'].median} ms, p99 ${f['echo.p99ms'].median} ms`);
@@ -208,7 +237,23 @@ async function benchTarget(t, cfg, raw, sections) {
       return f;
     });
     let floodTimedOut = false;
+    let used = Object.keys(figures).length > 0;
     for (const n of cfg.wsViewers) {
+      if (on('ws') && used && !dead) {
+        // RSS per viewer is read against a fresh server: after a flood the heap still holds
+        // its garbage, which a collection during the connects gives back (per viewer < 0).
+        log(`  ${t.label}: restarting for ${n} viewers (a clean heap for RSS per viewer)`);
+        try {
+          await t.stop();
+          await t.start();
+          await sleep(WS_FRESH_SETTLE_MS);
+        } catch (e) {
+          errors.push({ section: 'ws', message: `restart before ${n} viewers failed: ${e?.message ?? e}` });
+          log(`  ${t.label} restart FAILED: ${e?.message ?? e}`);
+          break;
+        }
+      }
+      used = true;
       await section('ws', async () => {
         const f = await W.wsLoad(t, n, cfg, log, { skipFlood: floodTimedOut });
         floodTimedOut ||= Boolean(f[`ws.n${n}.floodLastMs`]?.timedOut);
@@ -220,6 +265,8 @@ async function benchTarget(t, cfg, raw, sections) {
   }
   return { status: errors.length ? 'partial' : 'ok', figures, errors };
 }
+
+const rendererBuilt = () => existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'));
 
 async function main() {
   const args = parseArgs(process.argv.slice(2));
@@ -250,6 +297,9 @@ async function main() {
   const stamp = started.toISOString().replace(/[:.]/g, '-');
   const jsonPath = path.join(outDir, `bench-${args.quick ? 'quick-' : ''}${stamp}.json`);
   // Saved after each target too: a long peer run that is interrupted keeps what it measured.
+  result.loadavg = [];
+  const sampleLoad = (at) => result.loadavg.push({ at, loadavg: os.loadavg().map((x) => Math.round(x * 100) / 100) });
+  sampleLoad('start');
   const save = () => {
     result.durationSeconds = Math.round((Date.now() - started.getTime()) / 1000);
     writeFileSync(jsonPath, JSON.stringify(result, null, 2) + '\n');
@@ -257,14 +307,29 @@ async function main() {
 
   const runtimes = args.runtimes ?? ['node'];
   result.runtimes = runtimes;
+  log(`${args.quick ? 'quick' : 'full'} run: runtimes ${runtimes.join(', ')}; sections ${args.sections?.join(', ') ?? 'all'}; peer ${args.peer && want('vibetunnel') ? 'VibeTunnel' : 'skipped'}${args.quick ? '' : ` (all sections, both runtimes and the peer: ~${FULL_RUN_MINUTES} min on 2 cores)`}`);
   result.baselinesByRuntime = {};
-  for (const rt of runtimes) result.baselinesByRuntime[rt] = await baselines(cfg, rt);
+  for (const rt of runtimes) {
+    try {
+      result.baselinesByRuntime[rt] = await baselines(cfg, rt);
+    } catch (e) {
+      // Without its raw PTY a runtime's figures still count; only its ratios go missing.
+      result.baselinesByRuntime[rt] = {};
+      result.notes.push(`raw baselines (${rt}) failed: ${e?.message ?? e}`);
+      log(`raw baselines (${rt}) FAILED: ${e?.message ?? e}`);
+    }
+  }
   result.baselines = result.baselinesByRuntime.node ?? result.baselinesByRuntime[runtimes[0]];
 
   if (want('porthole')) {
     if (args.build || !portholeBuilt()) {
       log('building porthole (npm run build:main)');
       buildPorthole();
+    }
+    if (!args.quick && (!args.sections || args.sections.includes('firstscreen')) && (args.build || !rendererBuilt())) {
+      // The first screen opens the viewer page: it needs the renderer bundle of these sources.
+      log('building the renderer (npm run build:renderer)');
+      execFileSync('npm', ['run', '-s', 'build:renderer'], { cwd: ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
     }
     for (const rt of runtimes) {
       const key = rt === 'node' ? 'porthole' : `porthole-${rt}`;
@@ -273,23 +338,17 @@ async function main() {
         if (profDir) mkdirSync(profDir, { recursive: true });
         // Each runtime's figures are ratios against its own raw PTY.
         result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections);
+        if (!args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
+          const fs = firstScreen(rt, outDir, log);
+          Object.assign(result.targets[key].figures, fs.figures);
+          if (fs.error) result.targets[key].errors.push({ section: 'firstscreen', message: fs.error });
+        }
+        sampleLoad(`after ${key}`);
         save();
       } catch (e) {
         result.targets[key] = { status: 'error', reason: String(e?.message ?? e), figures: {}, errors: [] };
         log(`${key}: ${e?.message ?? e}`);
       }
-    }
-  }
-
-  // The first screen of a share link in Chromium (benchmarks/first-screen.measure.ts writes
-  // first-screen.json/.md into benchmarks/results); not in a quick pass.
-  if (want('porthole') && !args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
-    log('first screen in Chromium (vitest --config benchmarks/vitest.measure.config.ts)');
-    try {
-      execFileSync('npx', ['vitest', 'run', '--config', path.join(HERE, 'vitest.measure.config.ts')], { cwd: ROOT, stdio: 'inherit' });
-      result.notes.push('first screen: see first-screen.md');
-    } catch (e) {
-      result.notes.push(`first screen: failed (${e?.message ?? e})`);
     }
   }
 
@@ -313,6 +372,7 @@ async function main() {
     }
   }
 
+  sampleLoad('end');
   save();
   log(`wrote ${path.relative(process.cwd(), jsonPath)}`);
   if (runtimes.includes('node') && runtimes.includes('bun')) {
@@ -322,10 +382,10 @@ async function main() {
   if (args.report) {
     // A quick pass never overwrites the full run's REPORT.md in the default folder.
     const reportName = args.quick ? 'REPORT-quick.md' : 'REPORT.md';
-    const reportPath = await writeReport(result, outDir, reportName, path.basename(jsonPath));
+    const reportPath = await writeReport(result, outDir, reportName, path.basename(jsonPath), loadBaseline(args.baseline, log));
     log(`wrote ${path.relative(process.cwd(), reportPath)}`);
   }
-  log(`done in ${result.durationSeconds} s`);
+  log(`done in ${result.durationSeconds} s (${(result.durationSeconds / 60).toFixed(1)} min)`);
 }
 
 main().then(

@@ -5,19 +5,19 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { parseFlags } from './flags.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const env = { ...process.env };
-for (let i = 0; i < args.length; i++) {
-  const [flag, inline] = args[i].split('=', 2);
-  const value = inline ?? args[++i];
-  if (flag === '--seconds' && /^\d+$/.test(value ?? '') && Number(value) > 0) env.FUZZ_SECONDS = value;
-  else if (flag === '--seed' && /^\d+$/.test(value ?? '')) env.FUZZ_SEED = value;
-  else {
-    process.stderr.write('usage: npm run fuzz -- [--seconds N] [--seed S]   (N > 0 seconds, S a whole number)\n');
-    process.exit(2);
-  }
-}
+const env = {
+  ...process.env,
+  ...parseFlags(
+    process.argv.slice(2),
+    {
+      '--seconds': { env: 'FUZZ_SECONDS', valid: /^\d+$/, positive: true },
+      '--seed': { env: 'FUZZ_SEED', valid: /^\d+$/ },
+    },
+    'usage: npm run fuzz -- [--seconds N] [--seed S]   (N > 0 seconds, S a whole number)',
+  ),
+};
 const r = spawnSync('npx', ['vitest', 'run', 'tests/integration/fuzz.test.ts'], { cwd: ROOT, env, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -6,19 +6,19 @@
 import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { dirname, join } from 'node:path';
+import { parseFlags } from './flags.mjs';
 
 const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const args = process.argv.slice(2);
-const env = { ...process.env };
-for (let i = 0; i < args.length; i++) {
-  const [flag, inline] = args[i].split('=', 2);
-  const value = inline ?? args[++i];
-  if (flag === '--minutes' && /^\d+(\.\d+)?$/.test(value ?? '') && Number(value) > 0) env.SOAK_MINUTES = value;
-  else if (flag === '--seed' && /^\d+$/.test(value ?? '')) env.SOAK_SEED = value;
-  else {
-    process.stderr.write('usage: npm run soak -- [--minutes N] [--seed S]\n');
-    process.exit(2);
-  }
-}
+const env = {
+  ...process.env,
+  ...parseFlags(
+    process.argv.slice(2),
+    {
+      '--minutes': { env: 'SOAK_MINUTES', valid: /^\d+(\.\d+)?$/, positive: true },
+      '--seed': { env: 'SOAK_SEED', valid: /^\d+$/ },
+    },
+    'usage: npm run soak -- [--minutes N] [--seed S]',
+  ),
+};
 const r = spawnSync('npx', ['vitest', 'run', '--config', join(ROOT, 'tests/soak/vitest.soak.config.ts')], { cwd: ROOT, env, stdio: 'inherit' });
 process.exit(r.status ?? 1);

@@ -68,6 +68,8 @@ export class ViewerFarm {
       closed: rs.reduce((a, r) => a + r.closed, 0),
       resyncs: rs.reduce((a, r) => a + r.resyncs, 0),
       timedOut: rs.some((r) => r.ev === 'timeout'),
+      bytes: rs.reduce((a, r) => a + (r.bytes ?? 0), 0),
+      frames: rs.reduce((a, r) => a + (r.frames ?? 0), 0),
     }));
   }
 

@@ -80,7 +80,8 @@ export function portholeTarget({ cpuProfDir, runtime = 'node' } = {}) {
     url: null,
     async start() {
       dataDir = mkdtempSync(path.join(os.tmpdir(), 'porthole-bench-'));
-      const nodeArgs = cpuProfDir && runtime === 'node' ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`] : [];
+      // Node and Bun (1.4) take the same flags and both write a Chrome .cpuprofile on exit.
+      const nodeArgs = cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${cpuProfDir}`, `--cpu-prof-name=porthole-${runtime}-${Date.now()}.cpuprofile`] : [];
       child = spawn(
         runtimeExe(runtime),
         [...nodeArgs, process.env.BENCH_PORTHOLE_ENTRY || path.join(ROOT, 'bin', 'porthole.js'), 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir],

@@ -30,6 +30,7 @@ function send(msg) {
  */
 function onOutput(v, buf) {
   v.bytes += buf.length;
+  v.frames++;
   if (!marker || v.seenAt) return;
   const keep = marker.length - 1;
   const seam = v.tail.length ? Buffer.concat([v.tail, buf.subarray(0, keep)]) : null;
@@ -57,6 +58,7 @@ function report(ev) {
     closed: viewers.filter((v) => v.closed).length,
     resyncs: viewers.reduce((a, v) => a + v.resyncs, 0),
     bytes: viewers.reduce((a, v) => a + v.bytes, 0),
+    frames: viewers.reduce((a, v) => a + v.frames, 0),
   });
   if (ev === 'seen') {
     marker = null;
@@ -66,7 +68,7 @@ function report(ev) {
 
 function openWs(target) {
   return new Promise((resolve) => {
-    const v = { tail: EMPTY, seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
+    const v = { tail: EMPTY, seenAt: 0, bytes: 0, frames: 0, resyncs: 0, closed: false, t0: nowMs() };
     const ws = new WebSocket(target.url, { perMessageDeflate: false, headers: target.headers ?? {} });
     v.ws = ws;
     let settled = false;
@@ -99,7 +101,7 @@ function openWs(target) {
 
 function openSse(target) {
   return new Promise((resolve) => {
-    const v = { tail: EMPTY, seenAt: 0, bytes: 0, resyncs: 0, closed: false, t0: nowMs() };
+    const v = { tail: EMPTY, seenAt: 0, bytes: 0, frames: 0, resyncs: 0, closed: false, t0: nowMs() };
     let settled = false;
     const done = (err) => {
       if (settled) return;
@@ -166,6 +168,9 @@ process.on('message', async (msg) => {
       for (const v of viewers) {
         v.seenAt = 0;
         v.tail = EMPTY;
+        // Bytes and output frames are counted from here: what this flood brought each viewer.
+        v.bytes = 0;
+        v.frames = 0;
       }
       clearTimeout(watchTimer);
       watchTimer = setTimeout(() => marker && report('timeout'), msg.timeoutMs ?? 60_000);

@@ -157,7 +157,13 @@ export async function floods(t, cfg, raw, log) {
 
 // ---------------------------------------------------------------- keystroke echo
 
-/** `cat` session; type one byte, time until it echoes; `count` keystrokes per repeat. */
+/** How long one keystroke may wait for its echo before the repeat is abandoned. */
+const ECHO_TIMEOUT_MS = 5000;
+
+/** `cat` session; `count` keys typed back to back: each key is sent the moment the previous
+ *  one's echo has arrived (no pause, as when typing fast or pasting slowly), and the time from
+ *  sending a key to the output frame holding it is that key's latency. One line (cooked mode
+ *  holds 4,096 bytes), so no line feed's output can pass for an echo. */
 export async function echo(t, cfg) {
   const id = await t.createSession({ command: ['cat'] });
   const c = t.echoClient(id);
@@ -174,8 +180,8 @@ export async function echo(t, cfg) {
           let t0 = 0;
           const timer = setTimeout(() => {
             off();
-            reject(new Error('echo timed out after 5 s'));
-          }, 5000);
+            reject(new Error(`echo timed out after ${ECHO_TIMEOUT_MS} ms`));
+          }, ECHO_TIMEOUT_MS);
           const off = c.onOutput((s) => {
             if (t0 && s.includes(ch)) {
               clearTimeout(timer);
@@ -187,12 +193,10 @@ export async function echo(t, cfg) {
           c.type(ch);
         });
         lat.push(ms);
-        if (i % 60 === 59) {
-          c.type('\r');
-          await sleep(50);
-        }
-        await sleep(cfg.echoGapMs);
       }
+      // Between repeats (not between keys): end the line, so each repeat starts on a fresh one.
+      c.type('\u0015');
+      await sleep(200);
       p50.push(percentile(lat, 50));
       p99.push(percentile(lat, 99));
     }
@@ -200,7 +204,7 @@ export async function echo(t, cfg) {
     c.close();
     await t.deleteSession(id);
   }
-  const extra = { keystrokesPerRepeat: cfg.echoCount };
+  const extra = { keystrokesPerRepeat: cfg.echoCount, backToBack: true };
   return { 'echo.p50ms': summarize(p50, 'ms', extra), 'echo.p99ms': summarize(p99, 'ms', extra) };
 }
 
@@ -341,7 +345,9 @@ export async function wsLoad(t, n, cfg, log, { skipFlood = false } = {}) {
       await t.input(id, '\n');
       const res = await seen;
       const last = res.times.length ? Math.max(...res.times) - t0 : NaN;
-      log(`  ${n} viewers flood: ${res.times.length} saw the end, last after ${Math.round(last)} ms, missing ${res.missing}, resyncs ${res.resyncs}${res.timedOut ? ' (timed out)' : ''}`);
+      // Output frames per viewer: how finely the server cut the flood (each is a send per socket).
+      const framesPerViewer = Math.round(res.frames / ok);
+      log(`  ${n} viewers flood: ${res.times.length} saw the end, last after ${Math.round(last)} ms, missing ${res.missing}, resyncs ${res.resyncs}, ${framesPerViewer} frames per viewer${res.timedOut ? ' (timed out)' : ''}`);
       figures[`ws.n${n}.floodLastMs`] = summarize(res.missing ? [] : [last], 'ms', {
         ...extra,
         sawEnd: res.times.length,
@@ -350,6 +356,8 @@ export async function wsLoad(t, n, cfg, log, { skipFlood = false } = {}) {
         timedOut: res.timedOut,
         timeoutMs,
         lastSeenMs: Number.isFinite(last) ? last : null,
+        framesPerViewer,
+        bytesPerViewer: Math.round(res.bytes / ok),
       });
     }
   } finally {

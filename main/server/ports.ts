@@ -53,6 +53,9 @@ export interface SessionHandle {
   resize(cols: number, rows: number): void;
   /** The visible screen, one right-trimmed line per row, after all output so far is parsed. */
   snapshot(): Promise<string>;
+  /** The visible rows with their styles, the JSON of a common/preview.ts ScreenPreview;
+   *  undefined once ended. */
+  previewJson?(): Promise<string | undefined>;
   /** `<recordingsDir>/<id>.cast`. */
   recordingPath(): string;
   /** Resolves once all output so far is in the recording file (call before serving it). */

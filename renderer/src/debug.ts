@@ -8,8 +8,13 @@ export interface PageProbe {
   text(): string;
   size(): { cols: number; rows: number };
   mode: string | null;
-  /** ms from navigation start to the first redraw painted (viewer). */
+  /** ms from navigation start to the session's screen painted (viewer): the server-drawn
+   *  preview's paint when there was one (preview.ts), else xterm's. */
   firstScreenMs: number | null;
+  /** ms from navigation start to xterm.js's first redraw painted: from then on it is live. */
+  xtermScreenMs?: number | null;
+  /** ms from navigation start to the preview painted; null when none was shown. */
+  previewMs?: number | null;
   readyCount: number;
   /** How many of those `ready`s resumed (only the missed bytes followed, no redraw). */
   resumedCount?: number;

@@ -1,42 +1,16 @@
 // Why: the owner view, the viewer and the replay all show an xterm.js terminal with the same
 // look and addons (WebGL with a DOM fallback, Unicode 11 widths, clickable links, search) and
 // the same copy/paste keys; this module builds one and owns its addons' lifetimes.
-import { Terminal, type ITheme } from '@xterm/xterm';
+import { Terminal } from '@xterm/xterm';
 import { FitAddon } from '@xterm/addon-fit';
 import type { SearchAddon } from '@xterm/addon-search';
 import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { WebglAddon } from '@xterm/addon-webgl';
-import { TERMINAL_COLORS } from '../../common/terminal-queries.js';
 import { copyText, h } from './dom.js';
+import { FONT_FAMILY, THEME } from './theme.js';
 
-export const THEME: ITheme = {
-  // The colours the server's screen reports to OSC 10/11/12 queries: one source for both.
-  background: TERMINAL_COLORS.background,
-  foreground: TERMINAL_COLORS.foreground,
-  cursor: TERMINAL_COLORS.cursor,
-  cursorAccent: '#0d1117',
-  selectionBackground: '#264f78',
-  black: '#484f58',
-  red: '#ff7b72',
-  green: '#3fb950',
-  yellow: '#d29922',
-  blue: '#58a6ff',
-  magenta: '#bc8cff',
-  cyan: '#39c5cf',
-  white: '#b1bac4',
-  brightBlack: '#6e7681',
-  brightRed: '#ffa198',
-  brightGreen: '#56d364',
-  brightYellow: '#e3b341',
-  brightBlue: '#79c0ff',
-  brightMagenta: '#d2a8ff',
-  brightCyan: '#56d4dd',
-  brightWhite: '#ffffff',
-};
-
-export const FONT_FAMILY =
-  '"JetBrains Mono", "Cascadia Mono", "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace';
+export { FONT_FAMILY, THEME } from './theme.js';
 
 export interface TermOptions {
   cols?: number;

@@ -11,6 +11,7 @@ import { registerProbe } from './debug.js';
 import { clear, h } from './dom.js';
 import { FlowWriter } from './flow.js';
 import { createKeyBar } from './keybar.js';
+import { afterThisFrame, dropPreview, placePreview, takePreview } from './preview.js';
 import { brand, messageScreen, type ScreenAction } from './screens.js';
 import { canReplay, canRequestControl } from './features.js';
 import { SessionSocket, type EndReason } from './socket.js';
@@ -58,7 +59,17 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
   // Offered only when the screen is squeezed to fit the width (a phone, a narrow window).
   stage.onLayout(() => (zoomBtn.hidden = !stage.zoomable && !stage.zoom));
   const main = h('div', { class: 'viewer' }, header, stage.el);
+  // The screen the first chunk drew (preview.ts) stays where it is, over the stage, until
+  // xterm.js paints the same screen: in one frame one replaces the other (no blank frame).
+  const preview = takePreview();
   show(root, main);
+  if (preview.host) {
+    const host = preview.host;
+    stage.el.append(host);
+    placePreview(host, stage.el);
+    // The bar gains its badge and buttons at `ready`: the stage's box changes, and so must this.
+    stage.onLayout(() => host.isConnected && placePreview(host, stage.el));
+  }
 
   // The socket opens first: its handshake runs while the terminal is being built.
   const socket = new SessionSocket(sessionId, () => token, {
@@ -81,12 +92,19 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
         performance.mark('porthole:first-output');
         writer.write(data, () =>
           requestAnimationFrame(() => {
-            probe.firstScreenMs = Math.round(performance.now());
-            document.body.dataset.firstScreen = String(probe.firstScreenMs);
-            // The crisper, faster renderer loads only now, so it never delays the first screen.
-            void kit.enableWebgl().then(() => {
-              probe.renderer = kit.renderer;
-              stage.layout();
+            // xterm.js renders in its own animation frame, queued by this write before ours:
+            // the preview goes in the frame that shows xterm's screen.
+            dropPreview();
+            afterThisFrame((ms) => {
+              probe.xtermScreenMs = Math.round(ms);
+              probe.previewMs = preview.paintedMs();
+              probe.firstScreenMs = probe.previewMs ?? probe.xtermScreenMs;
+              document.body.dataset.firstScreen = String(probe.firstScreenMs);
+              // The crisper, faster renderer loads only now, so it never delays the first screen.
+              void kit.enableWebgl().then(() => {
+                probe.renderer = kit.renderer;
+                stage.layout();
+              });
             });
           }),
         );
@@ -132,6 +150,7 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
       setStatus(`Connection lost, retrying in ${Math.ceil(delay / 1000)} s (try ${attempt})`, 'warn');
     },
     onEnd(reason) {
+      dropPreview();
       stage.el.classList.add('ended');
       askBtn.hidden = true;
       if (reason.kind === 'forbidden' || reason.kind === 'unauthenticated' || reason.kind === 'not_found') forgetShareToken(sessionId);
@@ -165,6 +184,8 @@ export function startViewer(root: HTMLElement, sessionId: string, early: EarlySo
     page: 'viewer',
     mode: null,
     firstScreenMs: null,
+    xtermScreenMs: null,
+    previewMs: null,
     readyCount: 0,
     resumedCount: 0,
     renderer: kit.renderer,

@@ -11,7 +11,7 @@ import {
   e2eServer,
   input,
   makeShare,
-  newPage,
+  openLink,
   snapshot,
 } from './harness.js';
 import type { TestServer } from '../helpers/server.js';
@@ -76,9 +76,7 @@ describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     await expectAnsweringThroughFlood(ts, s.id, page);
     expect(errors).toEqual([]);
@@ -88,9 +86,7 @@ describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {
     const ts = await e2eServer();
     await ts.createSession({ ...SHELL, name: 'idle' });
     const s = await ts.createSession({ ...SHELL, name: 'flood' });
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(ts.server.ownerLink());
+    const { page, errors } = await openLink(e2e, ts.server.ownerLink());
     await page.locator('.session-item', { hasText: 'flood' }).click();
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     await expectAnsweringThroughFlood(ts, s.id, page);

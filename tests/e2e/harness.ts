@@ -88,6 +88,25 @@ export async function newPage(browser: Browser, opts: { viewport?: { width: numb
   return { context, page, errors };
 }
 
+type PageOptions = NonNullable<Parameters<typeof newPage>[1]>;
+
+/**
+ * Opens a link (a share link, the owner link) as a new visitor: a fresh context (no cache, no
+ * storage) closed after the test. `before` runs on the page before it navigates (routes, init
+ * scripts). The one place the e2e files and the first-screen measurement open a page.
+ */
+export async function openLink(
+  suite: { readonly browser: Browser; readonly closers: Array<() => Promise<void>> },
+  url: string,
+  opts: PageOptions & { before?: (page: Page) => Promise<unknown> } = {},
+): Promise<{ context: BrowserContext; page: Page; errors: string[] }> {
+  const opened = await newPage(suite.browser, opts);
+  suite.closers.push(() => opened.context.close());
+  await opts.before?.(opened.page);
+  await opened.page.goto(url);
+  return opened;
+}
+
 /** Text of the page's terminal buffer (scrollback + screen). */
 export function termText(page: Page): Promise<string> {
   return page.evaluate(() => window.portholeProbe?.text() ?? '');
@@ -139,6 +158,8 @@ declare global {
       size(): { cols: number; rows: number };
       mode: string | null;
       firstScreenMs: number | null;
+      xtermScreenMs?: number | null;
+      previewMs?: number | null;
       readyCount: number;
       resumedCount?: number;
       scroll(): { viewportY: number; baseY: number };

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { chromiumAvailable, count, e2eBrowserSuite, e2eServer, input, makeShare, newPage, ROOT, snapshot, termText, waitForTerm } from './harness.js';
+import { chromiumAvailable, count, e2eBrowserSuite, e2eServer, input, makeShare, newPage, openLink, ROOT, snapshot, termText, waitForTerm } from './harness.js';
 
 const SHELL = { command: ['bash', '--norc', '--noprofile', '-i'], env: { PS1: '$ ' }, cols: 100, rows: 30 };
 const SHOTS = process.env.PORTHOLE_SCREENSHOTS ? resolve(ROOT, 'docs/screenshots') : null;
@@ -22,15 +22,11 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'pairing' });
     const r = await ts.json<{ url: string }>(`/api/sessions/${s.id}/shares`, { body: { mode: 'view', label: 'Dana' } });
-    const owner = await newPage(e2e.browser);
-    e2e.closers.push(() => owner.context.close());
-    await owner.page.goto(ts.server.ownerLink());
+    const owner = await openLink(e2e, ts.server.ownerLink());
     await owner.page.locator('.session-item', { hasText: 'pairing' }).click();
     await owner.page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
 
-    const viewer = await newPage(e2e.browser);
-    e2e.closers.push(() => viewer.context.close());
-    await viewer.page.goto(r.body.url);
+    const viewer = await openLink(e2e, r.body.url);
     const ask = viewer.page.getByRole('button', { name: 'Request control' });
     await ask.waitFor();
     expect(await viewer.page.locator('.viewer-bar .badge').getAttribute('data-mode')).toBe('view');
@@ -74,9 +70,7 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     // Output that keeps coming while the socket is down: one numbered line every 20 ms.
     await input(ts, s.id, 'for i in $(seq 1 150); do echo "row-$i-end"; sleep 0.02; done; echo loop-$((2*50))-done\n');
@@ -96,9 +90,7 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
     await input(ts, s.id, 'seq 1 300 | sed "s/^/scroll-/"\n');
     await expect.poll(() => snapshot(ts, s.id)).toContain('scroll-300');
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url);
     await waitForTerm(page, 'scroll-300');
     const box = (await page.locator('.viewer-stage').boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
@@ -120,9 +112,7 @@ describe.skipIf(!chromiumAvailable())('sharing, section 8 (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'demo' });
     const share = await makeShare(ts, s.id, 'view');
-    const first = await newPage(e2e.browser);
-    e2e.closers.push(() => first.context.close());
-    await first.page.goto(share.url);
+    const first = await openLink(e2e, share.url);
     await first.page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     await input(ts, s.id, 'echo replayed-$((8*8)); exit\n');
     const ended = first.page.locator('[data-screen=ended]');

@@ -13,6 +13,7 @@ import {
   input,
   makeShare,
   newPage,
+  openLink,
   PASSWORD,
   snapshot,
   termText,
@@ -28,9 +29,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, name: 'pair' });
     // The owner signs in with the password in the first context and types in the panel.
-    const owner = await newPage(e2e.browser);
-    e2e.closers.push(() => owner.context.close());
-    await owner.page.goto(ts.url + '/');
+    const owner = await openLink(e2e, ts.url + '/');
     await owner.page.locator('#login-password').fill(PASSWORD);
     await owner.page.locator('#login-password').press('Enter');
     await owner.page.locator('.session-item', { hasText: 'pair' }).click();
@@ -42,9 +41,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
 
     // A second context with the view link sees it, at the owner's size, and cannot type.
     const view = await makeShare(ts, s.id, 'view');
-    const viewer = await newPage(e2e.browser, { viewport: { width: 800, height: 600 } });
-    e2e.closers.push(() => viewer.context.close());
-    await viewer.page.goto(view.url);
+    const viewer = await openLink(e2e, view.url, { viewport: { width: 800, height: 600 } });
     await waitForTerm(viewer.page, 'owner-21');
     expect(await viewer.page.evaluate(() => window.portholeProbe!.size())).toEqual(ownerSize);
     await viewer.page.locator('.stage').click();
@@ -52,9 +49,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
 
     // A third context with a control link types; the owner and the viewer both see it.
     const control = await makeShare(ts, s.id, 'control');
-    const typist = await newPage(e2e.browser);
-    e2e.closers.push(() => typist.context.close());
-    await typist.page.goto(control.url);
+    const typist = await openLink(e2e, control.url);
     await typist.page.waitForFunction(() => window.portholeProbe?.mode === 'control');
     await typist.page.locator('.stage').click();
     await typist.page.keyboard.type('echo guest-$((5*5))\n');
@@ -73,9 +68,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const s = await ts.createSession(SHELL);
     await input(ts, s.id, 'echo view-$((40+2))\n');
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(e2e.browser, { viewport: { width: 700, height: 500 } });
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url, { viewport: { width: 700, height: 500 } });
     await waitForTerm(page, 'view-42');
     expect(page.url()).toBe(`${ts.url}/s/${s.id}`);
     expect(await page.locator('.badge').textContent()).toBe('View only');
@@ -99,9 +92,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'control');
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url);
     await page.waitForFunction(() => window.portholeProbe?.mode === 'control');
     expect(await page.locator('.badge').textContent()).toContain('your typing goes to the terminal');
     await page.locator('.stage').click();
@@ -115,9 +106,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page } = await openLink(e2e, share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     const t0 = Date.now();
     const res = await ts.api(`/api/shares/${share.id}`, { method: 'DELETE' });
@@ -131,9 +120,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view', 1);
-    const { context, page } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { context, page } = await openLink(e2e, share.url);
     await page.locator('[data-screen=expired]').waitFor({ timeout: 5000 });
     const other = await makeShare(ts, s.id, 'view');
     await ts.api(`/api/sessions/${s.id}`, { method: 'DELETE' });
@@ -146,9 +133,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession(SHELL);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page } = await openLink(e2e, share.url);
     await page.waitForFunction(() => (window.portholeProbe?.readyCount ?? 0) >= 1);
     await input(ts, s.id, 'exit 3\n');
     await page.locator('[data-screen=ended]').waitFor({ timeout: 5000 });
@@ -160,9 +145,7 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const s = await ts.createSession(SHELL);
     for (let i = 0; i < 5; i++) await input(ts, s.id, `echo line-${i}-$((i*0+${i}))\n`);
     const share = await makeShare(ts, s.id, 'view');
-    const { context, page, errors } = await newPage(e2e.browser);
-    e2e.closers.push(() => context.close());
-    await page.goto(share.url);
+    const { page, errors } = await openLink(e2e, share.url);
     await waitForTerm(page, 'line-4-4');
     expect(count(await termText(page), 'line-4-4')).toBe(1);
     await page.evaluate(() => window.portholeProbe!.dropSocket());
@@ -178,10 +161,8 @@ describe.skipIf(!chromiumAvailable())('share-link viewer (e2e)', () => {
     const ts = await e2eServer();
     const s = await ts.createSession({ ...SHELL, cols: 120, rows: 30 });
     const control = await makeShare(ts, s.id, 'control');
-    const phone = await newPage(e2e.browser, { viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
-    e2e.closers.push(() => phone.context.close());
+    const phone = await openLink(e2e, control.url, { viewport: { width: 390, height: 780 }, isMobile: true, hasTouch: true });
     const page = phone.page;
-    await page.goto(control.url);
     await page.waitForFunction(() => window.portholeProbe?.mode === 'control');
     await page.locator('.keybar').waitFor();
     // The key bar edits the line: "echo ab", two steps left, "X" -> "echo Xab".

@@ -73,6 +73,8 @@ describe('npm run bench -- --quick', () => {
 
     expect(result.targets.vibetunnel.status).toBe('skipped');
     expect(existsSync(path.join(out, 'REPORT-quick.md'))).toBe(true);
-    expect(readFileSync(path.join(out, 'REPORT-quick.md'), 'utf8')).toContain('| figure | Porthole | VibeTunnel | ratio | target | met? |');
+    const report = readFileSync(path.join(out, 'REPORT-quick.md'), 'utf8');
+    expect(report).toContain('| figure | target | before (Node / Bun) | Node | Bun | VibeTunnel | met? Node / Bun |');
+    expect(report).toContain('| figure | before (Node / Bun) | Porthole (Node) | Porthole (Bun) | VibeTunnel | target | met? Node / Bun |');
   });
 });

@@ -41,7 +41,7 @@ describe('Screen redraw for a late joiner', () => {
   it('answers from the visible rows the worker sent, at once, and asks the worker for the whole state only', () => {
     const { host, screen } = setup();
     screen.write(Buffer.from('a')); // item 1
-    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, data: 'ROWS@1' });
+    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, preview: '{}', data: 'ROWS@1' });
     screen.write(Buffer.from('b')); // item 2: not parsed yet, in the tail
     const visible: string[][] = [];
     const whole: string[][] = [];
@@ -56,7 +56,7 @@ describe('Screen redraw for a late joiner', () => {
   it('drops those rows once an ack trims an item after them, and on a resize; the worker answers then', () => {
     const { host, screen } = setup();
     screen.write(Buffer.from('a'));
-    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, data: 'ROWS@1' });
+    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, preview: '{}', data: 'ROWS@1' });
     screen.write(Buffer.from('b'));
     host.send({ t: 'ack', offset: 2, done: 2 }); // item 2 is gone from the tail: ROWS@1 alone is stale
     const visible: string[][] = [];
@@ -68,13 +68,13 @@ describe('Screen redraw for a late joiner', () => {
     host.send({ t: 'res', id, offset: 2, done: 2, cols: 80, rows: 24, data: 'ROWS@2', partial: true });
     expect(visible).toEqual([['ROWS@2']]);
 
-    host.send({ t: 'visible', offset: 2, done: 2, cols: 80, rows: 24, data: 'ROWS@2' });
+    host.send({ t: 'visible', offset: 2, done: 2, cols: 80, rows: 24, preview: '{}', data: 'ROWS@2' });
     screen.resize(100, 30);
     const after: string[][] = [];
     screen.redraw(() => {}, (r) => after.push(text(r)));
     expect(after).toEqual([]); // drawn at 80x24: not for a 100x30 joiner
     // Rows the worker sent before it saw that resize arrive after it: not kept either.
-    host.send({ t: 'visible', offset: 2, done: 2, cols: 80, rows: 24, data: 'ROWS@2' });
+    host.send({ t: 'visible', offset: 2, done: 2, cols: 80, rows: 24, preview: '{}', data: 'ROWS@2' });
     screen.redraw(() => {}, (r) => after.push(text(r)));
     expect(after).toEqual([]);
   });
@@ -82,7 +82,7 @@ describe('Screen redraw for a late joiner', () => {
   it('a worker lost after the visible rows leaves the joiner on them: no empty redraw replaces them', () => {
     const { host, screen } = setup();
     screen.write(Buffer.from('a'));
-    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, data: 'ROWS@1' });
+    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, preview: '{}', data: 'ROWS@1' });
     const whole: string[][] = [];
     screen.redraw((r) => whole.push(text(r)), () => {});
     host.client?.onLost();
@@ -92,7 +92,7 @@ describe('Screen redraw for a late joiner', () => {
   it('a redraw without `visible` (a resync) never uses the rows and asks for the whole state only', () => {
     const { host, screen } = setup();
     screen.write(Buffer.from('a'));
-    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, data: 'ROWS@1' });
+    host.send({ t: 'visible', offset: 1, done: 1, cols: 80, rows: 24, preview: '{}', data: 'ROWS@1' });
     const whole: string[][] = [];
     screen.redraw((r) => whole.push(text(r)));
     expect(whole).toEqual([]);

@@ -10,19 +10,22 @@ export type ToScreenWorker =
   | { t: 'resize'; s: number; cols: number; rows: number }
   /** `wait`: answer once everything sent so far is parsed; else answer now, at the parsed offset.
    *  `first`: a late join; a long scrollback whose serialization is not cached is answered
-   *  twice, the visible rows first (`partial`), then the whole state at the same `done`. */
-  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean; first?: boolean };
+   *  twice, the visible rows first (`partial`), then the whole state at the same `done`.
+   *  `preview`: also the visible rows as a common/preview.ts ScreenPreview (JSON). */
+  | { t: 'req'; s: number; id: number; wait: boolean; serialize: boolean; text: boolean; first?: boolean; preview?: boolean };
 
 /** worker -> main. Offsets count output bytes since the screen opened. */
 export type FromScreenWorker =
   | { t: 'ack'; s: number; offset: number; done: number }
-  /** An ack that also carries the visible rows serialized at `done`, sent once parsing has been
-   *  quiet a moment on a long scrollback: main answers a join from it without a round trip. */
-  | { t: 'visible'; s: number; offset: number; done: number; cols: number; rows: number; data: string }
+  /** Sent unasked once parsing has been quiet for VISIBLE_CACHE_MS: an ack that also carries
+   *  the visible rows at `done`, as the JSON of a common/preview.ts ScreenPreview (~4 KB for
+   *  100x30: a share link's first paint) and, for a long scrollback, serialized (`data`: a late
+   *  join's first piece). Main keeps both, so neither waits for this lower-priority thread. */
+  | { t: 'visible'; s: number; offset: number; done: number; cols: number; rows: number; preview: string; data?: string }
   | { t: 'title'; s: number; title: string }
   /** The screen's answer to a terminal query in the output: written to the PTY as input. */
   | { t: 'reply'; s: number; d: string }
-  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; partial?: boolean };
+  | { t: 'res'; s: number; id: number; offset: number; done: number; cols: number; rows: number; data?: string; text?: string; partial?: boolean; preview?: string };
 
 // `done` counts data and resize items fully applied, in the order main posted them: it is how
 // main knows exactly which of its retained items a serialized state already contains (a byte

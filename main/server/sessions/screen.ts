@@ -67,6 +67,8 @@ export class Screen {
   private cols: number;
   private rows: number;
   private seq = 0;
+  /** The worker's latest visible rows and the `done` they reflect (previewJson()). */
+  private lastPreview: { done: number; json: string } | undefined;
   private written = 0;
   private parsed = 0;
   private tail: TailItem[] = [];
@@ -173,13 +175,32 @@ export class Screen {
     });
   }
 
+  /** The visible rows with their styles (the JSON of a common/preview.ts ScreenPreview) once
+   *  everything written so far is parsed: a share link's first paint, before xterm.js loads;
+   *  undefined when the screen is gone. */
+  previewJson(): Promise<string | undefined> {
+    // Nothing posted since the worker's last preview: it is the screen now, no trip needed (the
+    // worker is niced and may be slow to answer on a busy machine).
+    if (this.sid !== undefined && this.lastPreview?.done === this.seq) return Promise.resolve(this.lastPreview.json);
+    return new Promise((resolve) =>
+      this.request({ wait: true, serialize: false, text: false, preview: true }, (m) => {
+        if (m?.preview) this.keepPreview(m.done, m.preview);
+        resolve(m?.preview);
+      }),
+    );
+  }
+
+  private keepPreview(done: number, json: string): void {
+    if (!this.lastPreview || done >= this.lastPreview.done) this.lastPreview = { done, json };
+  }
+
   /** Frees the screen in the worker; pending requests are answered with an empty state. Idempotent. */
   dispose(): void {
     if (this.sid !== undefined) this.opts.host.close(this.sid);
     this.fail();
   }
 
-  private request(q: { wait: boolean; serialize: boolean; text: boolean; first?: boolean }, cb: (m: ResMessage | undefined) => void): void {
+  private request(q: { wait: boolean; serialize: boolean; text: boolean; first?: boolean; preview?: boolean }, cb: (m: ResMessage | undefined) => void): void {
     if (this.sid === undefined) {
       setImmediate(() => cb(undefined));
       return;
@@ -198,9 +219,10 @@ export class Screen {
       this.trim(m.offset, m.done);
     } else if (m.t === 'visible') {
       this.trim(m.offset, m.done);
+      this.keepPreview(m.done, m.preview);
       // Sent before the worker saw a resize that main has made since: drawn at the old size.
       const resized = this.tail.some((t) => t.seq > m.done && !Buffer.isBuffer(t.item));
-      if (!resized) this.visible = { done: m.done, cols: m.cols, rows: m.rows, data: Buffer.from(m.data, 'utf8') };
+      if (m.data !== undefined && !resized) this.visible = { done: m.done, cols: m.cols, rows: m.rows, data: Buffer.from(m.data, 'utf8') };
     } else if (m.t === 'title') {
       this.opts.onTitle(m.title);
     } else if (m.t === 'reply') {
@@ -226,6 +248,7 @@ export class Screen {
   private fail(): void {
     if (this.sid === undefined) return;
     this.sid = undefined;
+    this.lastPreview = undefined;
     this.tail = [];
     this.visible = undefined;
     this.parsed = this.written;

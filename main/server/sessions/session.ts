@@ -189,6 +189,14 @@ export class PtySession implements SessionHandle {
     return (await this.screen.text()).text;
   }
 
+  /** The visible rows with their styles, for a share link's first paint; undefined once the
+   *  session has ended (the page then explains that instead). */
+  async previewJson(): Promise<string | undefined> {
+    if (this.final || this.exiting) return undefined;
+    this.flush();
+    return this.screen.previewJson();
+  }
+
   recordingPath(): string {
     return this.recording.file;
   }

@@ -1,5 +1,5 @@
 // /api/sessions/*: the session CRUD and what can be done to one session over plain HTTP
-// (input, resize, snapshot, recording). Who may do what is decided by principal.ts.
+// (input, resize, snapshot, preview, recording). Who may do what is decided by principal.ts.
 import { EVENT_SEQ_HEADER } from '../event-bus.js';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
@@ -88,6 +88,17 @@ export function sessionRoutes(ctx: ApiContext): Router {
     const handle = lookup(res, req.params.id, 'read');
     const text = await handle.snapshot();
     res.type('text/plain; charset=utf-8').set('Cache-Control', 'no-store').send(text);
+  });
+
+  // A share link's first paint (docs/first-screen.md): the visible rows with their styles, as
+  // JSON the page draws with textContent. The same read access as the snapshot and the socket's
+  // view scope; 204 once the session has ended (the page's socket then says so).
+  r.get('/api/sessions/:id/preview', async (req, res) => {
+    const handle = lookup(res, req.params.id, 'read');
+    const json = handle.info().status === 'running' ? await handle.previewJson?.() : undefined;
+    res.set('Cache-Control', 'no-store');
+    if (!json) res.status(204).end();
+    else res.type('application/json; charset=utf-8').send(json); // made by the worker, sent as is
   });
 
   r.get('/api/sessions/:id/recording', async (req, res) => {
