@@ -1,8 +1,37 @@
-// The PtyPort contract (tests/helpers/pty-contract.ts) against the node-pty adapter.
-import { describe, it } from 'vitest';
-import { nodePtyPort } from '../../main/server/pty/node-pty.js';
+// The PtyPort contract (tests/helpers/pty-contract.ts) against the node-pty adapter, and the
+// adapter's watch on node-pty's reap (node-pty.ts): exits are reported without polling.
+import assert from 'node:assert/strict';
+import { tmpdir } from 'node:os';
+import { describe, expect, it } from 'vitest';
+import { createNodePtyPort, nodePtyPort } from '../../main/server/pty/node-pty.js';
 import { PTY_CASES } from '../helpers/pty-contract.js';
 
 describe('PtyPort contract: node-pty', () => {
   for (const c of PTY_CASES) it(c.name, () => c.run(nodePtyPort), 30_000);
+});
+
+describe('node-pty adapter: the reap is watched, not polled', () => {
+  // With the leader poll an hour apart, every exit below must come through the watch: were it
+  // lost (node-pty changed), the exits would still arrive, through node-pty's own 200 ms socket
+  // destroy, but `seen` would stay empty.
+  const seen = new Set<number>();
+  const unpolled = createNodePtyPort({ leaderFallbackPollMs: 3_600_000, onReapSeen: (pid) => seen.add(pid) });
+
+  for (const c of PTY_CASES) it(`${c.name} (no leader poll)`, () => c.run(unpolled), 30_000);
+
+  it('sees the reap of every child: one that exits, one that is hung up, one that is killed', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' };
+    const cases: Array<[string[], (p: { kill(s?: NodeJS.Signals): void }) => void, number]> = [
+      [['-c', 'exit 3'], () => {}, 3],
+      [['-c', 'exec cat'], (p) => p.kill('SIGHUP'), 128 + 1],
+      [['-c', 'exec sleep 100'], (p) => p.kill('SIGKILL'), 128 + 9],
+    ];
+    for (const [args, end, code] of cases) {
+      const p = unpolled.spawn('/bin/sh', args, { cwd: tmpdir(), env, cols: 80, rows: 24 });
+      const exit = new Promise<number>((resolve) => p.onExit((e) => resolve(e.signal ? 128 + e.signal : e.exitCode)));
+      setTimeout(() => end(p), 100);
+      assert.equal(await exit, code, args.join(' '));
+      expect(seen.has(p.pid), `reap of ${args.join(' ')} seen`).toBe(true);
+    }
+  }, 30_000);
 });

@@ -7,19 +7,38 @@
 // 200 ms on every exit, the adapter watches the child: once the leader and its group are gone
 // and output has gone quiet, nothing can write to the slave any more, so our fd is let go and
 // the master's EIO reports the exit at once, after the last byte.
+//
+// The leader's end is seen the moment node-pty reaps it: its native exit callback, finding the
+// master still open, registers `once('close')` on the read socket, and that registration is
+// watched ('newListener'). Polling the leader (every 20 ms) made every exit, and so every
+// DELETE, wait 10-20 ms for nothing; the poll stays, slower, in case node-pty stops doing that.
 import fs from 'node:fs';
 import pty from '@lydell/node-pty';
 import { PtyInputWriter } from './input-writer.js';
 import type { PtyDisposable, PtyExit, PtyPort, PtyProcess, PtySpawnOptions } from './port.js';
 
-/** node-pty exposes the slave path at run time but not in its typings. */
-interface WithPtsName {
+/** What node-pty 1.1 has at run time but not in its typings. */
+interface NodePtyInternals {
+  /** The slave's path. */
   readonly ptsName?: string;
+  /** The master's read stream (a tty.ReadStream). */
+  readonly _socket?: NodeJS.EventEmitter;
+  /** Set by node-pty's exit callback when the child is reaped while the master is open. */
+  readonly _boundClose?: boolean;
+}
+
+export interface NodePtyOptions {
+  /** The leader poll when node-pty's reap is watched (tests set it high to prove the watch). */
+  leaderFallbackPollMs?: number;
+  /** Called when node-pty's reap of a child was seen (tests: the watch works on this node-pty). */
+  onReapSeen?: (pid: number) => void;
 }
 
 const PAUSED_LIVENESS_POLL_MS = 50;
-/** How often the leader is checked for having ended (one kill(pid, 0) per session). */
+/** How often the leader is checked for having ended (one kill(pid, 0) per session) when
+ *  node-pty's reap cannot be watched; with the watch this is only the safety net. */
 const LEADER_POLL_MS = 20;
+const LEADER_FALLBACK_POLL_MS = 250;
 /** With the group gone, the slave is let go once no output has arrived for this long... */
 const RELEASE_QUIET_MS = 10;
 /** ...or after this long in any case (a writer that survives in another group). */
@@ -36,11 +55,15 @@ class NodePtyProcess implements PtyProcess {
   /** Input goes around node-pty's blocking socket write (input-writer.ts). */
   private readonly input: PtyInputWriter | undefined;
 
-  constructor(private readonly term: pty.IPty) {
+  constructor(
+    private readonly term: pty.IPty,
+    opts: NodePtyOptions = {},
+  ) {
     this.pid = term.pid;
     const fd = (term as unknown as { fd?: unknown }).fd;
     this.input = typeof fd === 'number' && fd >= 0 ? new PtyInputWriter(fd) : undefined;
-    const name = (term as unknown as WithPtsName).ptsName;
+    const internals = term as unknown as NodePtyInternals;
+    const name = internals.ptsName;
     if (name) {
       try {
         this.slaveFd = fs.openSync(name, fs.constants.O_RDWR | fs.constants.O_NOCTTY);
@@ -59,11 +82,34 @@ class NodePtyProcess implements PtyProcess {
       this.closeSlave();
     });
     if (this.slaveFd !== undefined) {
-      this.leaderWatch = setInterval(() => {
-        if (!alive(this.pid)) this.leaderGone();
-      }, LEADER_POLL_MS);
+      const watched = this.watchReap(internals, opts.onReapSeen);
+      this.leaderWatch = setInterval(
+        () => {
+          if (!alive(this.pid)) this.leaderGone();
+        },
+        watched ? (opts.leaderFallbackPollMs ?? LEADER_FALLBACK_POLL_MS) : LEADER_POLL_MS,
+      );
       this.leaderWatch.unref();
     }
+  }
+
+  /**
+   * node-pty's exit callback runs once its thread has reaped the child; with the master still
+   * open (our slave fd sees to that) it sets `_boundClose` and waits for the socket's 'close'
+   * by registering a listener: the one moment the reap shows. False if it cannot be watched.
+   */
+  private watchReap(internals: NodePtyInternals, seen: ((pid: number) => void) | undefined): boolean {
+    const socket = internals._socket;
+    if (!socket || typeof socket.on !== 'function') return false;
+    const onListener = (event: string | symbol): void => {
+      if (event !== 'close' || internals._boundClose !== true) return;
+      socket.off('newListener', onListener);
+      seen?.(this.pid);
+      // Inside node-pty's callback, before its listener is added: act once it has returned.
+      process.nextTick(() => this.leaderGone());
+    };
+    socket.on('newListener', onListener);
+    return true;
   }
 
   onData(listener: (data: Buffer) => void): PtyDisposable {
@@ -174,17 +220,22 @@ function groupAlive(pgid: number): boolean {
   return pgid > 1 && alive(-pgid);
 }
 
+/** A node-pty PtyPort; `opts` are for tests. */
+export function createNodePtyPort(opts: NodePtyOptions = {}): PtyPort {
+  return {
+    spawn(file: string, args: string[], options: PtySpawnOptions): PtyProcess {
+      const term = pty.spawn(file, args, {
+        name: options.env.TERM ?? 'xterm-256color',
+        cols: options.cols,
+        rows: options.rows,
+        cwd: options.cwd,
+        env: options.env,
+        encoding: null,
+      });
+      return new NodePtyProcess(term, opts);
+    },
+  };
+}
+
 /** Node's PtyPort: real pseudo-terminals through node-pty. */
-export const nodePtyPort: PtyPort = {
-  spawn(file: string, args: string[], options: PtySpawnOptions): PtyProcess {
-    const term = pty.spawn(file, args, {
-      name: options.env.TERM ?? 'xterm-256color',
-      cols: options.cols,
-      rows: options.rows,
-      cwd: options.cwd,
-      env: options.env,
-      encoding: null,
-    });
-    return new NodePtyProcess(term);
-  },
-};
+export const nodePtyPort: PtyPort = createNodePtyPort();

@@ -66,6 +66,13 @@ export function endSessionTreeOf(pid: number, ptyKill: () => void, graceMs: numb
   return endSessionTree(sessionEndPlan(process.platform, pid, graceMs, process.env), nodeTreeEffects(ptyKill));
 }
 
+/** Whether nothing of the session's tree is left, as endSessionTreeOf judges it on this OS. */
+export function sessionTreeGone(pid: number): boolean {
+  const plan = sessionEndPlan(process.platform, pid, 0, process.env);
+  const fx = nodeTreeEffects(() => {});
+  return plan.goneWhen === 'group-empty' ? !fx.signalGroup(pid, 0) : !fx.alive(pid);
+}
+
 /**
  * SIGHUP the group (what a terminal hang-up sends), then SIGKILL after `graceMs` if anything is
  * still in it: the POSIX plan, whatever this OS is. Every timer is cleared when `done` settles.

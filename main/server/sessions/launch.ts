@@ -14,9 +14,14 @@ import { SESSION_NAME_MAX } from '../../../common/protocol.js';
 /** Our own variables (tokens, passwords, Electron flags) never reach a shell. */
 const STRIPPED_ENV_PREFIXES = ['PORTHOLE_', 'ELECTRON_'];
 
+/** The absolute directory resolveCwd checks, without checking it. */
+export function cwdPath(cwd: string | undefined, home: string = os.homedir()): string {
+  return cwdFrom(process.platform, cwd, home);
+}
+
 /** An absolute, existing directory; `~` and relative paths are taken from the home directory. */
 export async function resolveCwd(cwd: string | undefined, home: string = os.homedir()): Promise<string> {
-  const dir = cwdFrom(process.platform, cwd, home);
+  const dir = cwdPath(cwd, home);
   let st;
   try {
     st = await fs.stat(dir);
@@ -43,16 +48,16 @@ async function isExecutableFile(file: string): Promise<'ok' | 'missing' | 'not_e
 /**
  * The absolute path the OS's own lookup would run for `file` with this environment's PATH
  * (and PATHEXT on Windows) and cwd (platform/command.ts). Spawning that exact path means what
- * was checked is what runs.
+ * was checked is what runs. Every candidate is checked at once (the checks run on libuv's
+ * pool): one after another they were ~0.7 ms of a session's start with a usual PATH; the
+ * first in PATH order that may run wins, as in a sequential lookup.
  */
 export async function resolveCommand(file: string, env: Env, cwd: string, platform: Platform = process.platform): Promise<string> {
   const { explicit, files } = commandCandidates(platform, file, env, cwd);
-  let sawNonExecutable = false;
-  for (const candidate of files) {
-    const r = await isExecutableFile(candidate);
-    if (r === 'ok') return candidate;
-    if (r === 'not_executable') sawNonExecutable = true;
-  }
+  const results = await Promise.all(files.map((candidate) => isExecutableFile(candidate)));
+  const found = results.indexOf('ok');
+  if (found >= 0) return files[found];
+  const sawNonExecutable = results.includes('not_executable');
   if (explicit) {
     throw new PortholeError('command_not_found', sawNonExecutable ? `Command is not executable: ${file}` : `Command not found: ${file}`);
   }

@@ -8,7 +8,7 @@ import { newId } from '../ids.js';
 import type { Logger } from '../log.js';
 import type { PtyPort } from '../pty/port.js';
 import { processDefaultShell } from '../platform/shell.js';
-import { childEnv, deriveName, resolveCommand, resolveCwd } from './launch.js';
+import { childEnv, cwdPath, deriveName, resolveCommand, resolveCwd } from './launch.js';
 import { ScreenHost } from './screen-host.js';
 import { PtySession } from './session.js';
 import type { SessionHandle } from './types.js';
@@ -94,10 +94,15 @@ export class SessionManager {
   async create(body: CreateSessionBody): Promise<Session> {
     if (this.closed) throw new PortholeError('server_stopping');
     const command = body.command && body.command.length > 0 ? [...body.command] : [...this.defaultCommand];
-    const cwd = await resolveCwd(body.cwd);
     const env = childEnv(process.env, body.env);
-    const file = await resolveCommand(command[0], env, cwd);
-    await fs.promises.mkdir(this.recordingsDir, { recursive: true, mode: 0o700 });
+    // The cwd check and the command lookup at once; a bad cwd is reported first, as before.
+    // (The lookup only needs the cwd's path, for relative PATH entries and ./commands.)
+    const [cwdCheck, fileCheck] = await Promise.allSettled([resolveCwd(body.cwd), resolveCommand(command[0], env, cwdPath(body.cwd))]);
+    if (cwdCheck.status === 'rejected') throw cwdCheck.reason;
+    if (fileCheck.status === 'rejected') throw fileCheck.reason;
+    const cwd = cwdCheck.value;
+    const file = fileCheck.value;
+    // (The recordings folder is made by the session's Recording, when it records.)
     // closeAll() may have run during the awaits above: it ends only the sessions it saw, and
     // has stopped the screen worker. Spawning now would leave a PTY nobody ends.
     if (this.closed) throw new PortholeError('server_stopping');
@@ -164,7 +169,7 @@ export class SessionManager {
   /** Ends the session if running (whole process group), forgets it. */
   async remove(id: string): Promise<void> {
     const s = this.must(id);
-    await s.end(this.graceMs);
+    await s.end(this.graceMs, { forget: true });
     s.dispose();
     // "End session" says removed: the recording goes too, unless keepRecordings (section 9).
     if (!this.keepRecordings) {

@@ -4,7 +4,7 @@ import path from 'node:path';
 import { OUTPUT_BATCH_MAX_BYTES, OUTPUT_BATCH_MS, KILL_GRACE_MS } from '../../../common/flow.js';
 import type { ServerEvent, Session } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
-import { endSessionTreeOf, type GroupEnding } from '../pty/process-group.js';
+import { endSessionTreeOf, sessionTreeGone, type GroupEnding } from '../pty/process-group.js';
 import type { PtyExit, PtyPort, PtyProcess } from '../pty/port.js';
 import { OutputPacer } from './output-pacer.js';
 import { OutputRing } from './output-ring.js';
@@ -18,6 +18,7 @@ import { ViewerSet, type AttachOptions } from './viewer.js';
 export const OUTPUT_EVENT_THROTTLE_MS = 1000;
 /** How long end() waits for the exit to be finalized after the group is gone or SIGKILLed. */
 const EXIT_WAIT_MS = 2000;
+const EMPTY = Buffer.alloc(0);
 
 export interface SessionSpec {
   id: string;
@@ -80,6 +81,8 @@ export class PtySession implements SessionHandle {
   private final: ScreenText | undefined;
   private finalWaiters: Array<(r: Redraw) => void> = [];
   private ending: GroupEnding | undefined;
+  /** end({ forget: true }): the session is being removed, so nobody will see a final screen. */
+  private forgetting = false;
   private resolveExited!: () => void;
   /** Resolves once the session has exited and its recording is closed. */
   readonly exited: Promise<void> = new Promise((r) => (this.resolveExited = r));
@@ -210,8 +213,11 @@ export class PtySession implements SessionHandle {
    * Ends the process tree (POSIX: the group, SIGHUP, SIGKILL after KILL_GRACE_MS; Windows:
    * taskkill /T /F and the ConPTY close) and resolves once the session
    * has exited and its recording is closed; bounded even if the child will not die.
+   * `forget`: the session is about to be removed, so its final screen is not built (the
+   * worker's serialization of screen and scrollback, a round trip the DELETE would wait for).
    */
-  async end(graceMs: number = KILL_GRACE_MS): Promise<void> {
+  async end(graceMs: number = KILL_GRACE_MS, opts: { forget?: boolean } = {}): Promise<void> {
+    if (opts.forget) this.forgetting = true;
     if (this.status === 'exited') return this.exited;
     // The whole tree, as this OS allows (platform/session-tree.ts); on Windows through the PTY's kill().
     this.ending ??= endSessionTreeOf(this.pid, () => this.proc.kill(), graceMs);
@@ -346,6 +352,8 @@ export class PtySession implements SessionHandle {
   }
 
   private async onExit(e: PtyExit): Promise<void> {
+    // The leader is reaped; if the rest of its tree went with it, end() need not poll for that.
+    if (this.ending && sessionTreeGone(this.pid)) this.ending.cancel();
     if (this.exiting) return;
     this.exiting = true;
     // The PtyPort has delivered every byte before reporting the exit (port.ts), so no waiting here.
@@ -359,7 +367,8 @@ export class PtySession implements SessionHandle {
     this.finalizing ??= (async () => {
       this.exiting = true;
       this.flush();
-      this.final = await this.screen.text(); // everything parsed: the last screen, kept for late joiners
+      // Everything parsed: the last screen, kept for late joiners (none for a session being removed).
+      this.final = this.forgetting ? { text: '', data: EMPTY, cols: this.cols, rows: this.rows } : await this.screen.text();
       this.ring.release(); // no one resumes an exited session: its 1 MiB goes back
       this.screen.dispose();
       this.status = 'exited';
