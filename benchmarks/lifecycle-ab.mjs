@@ -54,7 +54,9 @@ function rawSpawnReap(count) {
 
 async function startTarget(spec) {
   const dataDir = mkdtempSync(path.join(os.tmpdir(), 'porthole-lab-'));
-  const child = spawn(runtimeExe(opts.runtime), [...spec.runtimeArgs, spec.entry, 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir, ...spec.args], {
+  // benchmarks/lib/relay-server.mjs (the bound) takes no serve flags.
+  const argv = spec.entry.endsWith('relay-server.mjs') ? [spec.entry, ...spec.args] : [spec.entry, 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir, ...spec.args];
+  const child = spawn(runtimeExe(opts.runtime), [...spec.runtimeArgs, ...argv], {
     cwd: ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: { ...process.env, PORTHOLE_PASSWORD: '' },

@@ -1,12 +1,14 @@
 // The least a terminal-sharing server can do per output chunk, for the flood bound: read the
 // PTY (node-pty, as Porthole does) and write each chunk to every viewer's WebSocket (ws, as
 // Porthole does). It speaks just enough of Porthole's API for benchmarks/flood-ab.mjs and the
-// viewer farm: POST /api/sessions, POST .../input, DELETE, and GET .../ws (text `ready`, then
-// binary output). Optional work, one flag each, shows what each costs on its own:
+// viewer farm: POST /api/sessions, POST .../input, DELETE (answered once the exit is reported),
+// and GET .../ws (text `ready`, then binary output); benchmarks/lifecycle-ab.mjs uses the first
+// and the third: the least a create + delete over HTTP costs. Optional work, one flag each, shows what each costs on its own:
 //   --batch        coalesce output like Porthole (64 KiB or 4 ms) instead of a frame per read
 //   --parse        also hand every batch to a worker thread that parses it with @xterm/headless
 //                  (a copy per postMessage, nice 10: Porthole's screen worker without the rest)
 //   --parse-idle   the same worker at SCHED_IDLE (chrt -i 0): it runs only on an idle core
+//   --parse-nice=N the same worker at nice N instead of 10
 // Prints `Porthole listening on http://127.0.0.1:PORT` like `porthole serve`.
 import { execFileSync } from 'node:child_process';
 import http from 'node:http';
@@ -23,7 +25,9 @@ const { WebSocketServer } = require('ws');
 
 const args = new Set(process.argv.slice(2));
 const BATCH = args.has('--batch');
-const PARSE = args.has('--parse') || args.has('--parse-idle');
+const niceArg = [...args].find((a) => a.startsWith('--parse-nice='));
+const PARSE = args.has('--parse') || args.has('--parse-idle') || Boolean(niceArg);
+const NICE = niceArg ? Number(niceArg.split('=')[1]) : 10;
 const BATCH_MAX = 64 * 1024;
 const BATCH_MS = 4;
 
@@ -33,7 +37,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const { Terminal } = require(${JSON.stringify(require.resolve('@xterm/headless'))});
 const tid = Number(fs.readlinkSync('/proc/thread-self').split('/').pop());
-try { os.setPriority(tid, 10); } catch {}
+try { os.setPriority(tid, ${NICE}); } catch {}
 parentPort.postMessage({ tid });
 const terms = new Map();
 parentPort.on('message', (m) => {
@@ -119,10 +123,16 @@ const server = http.createServer(async (req, res) => {
     sessions.get(id)?.p.write(b.data);
     res.writeHead(204).end();
   } else if (req.method === 'DELETE') {
+    // Like Porthole's: hang up the group and answer once the PTY has reported the exit.
     await body(req);
     const s = sessions.get(id);
-    if (s) process.kill(-s.p.pid, 'SIGKILL');
-    res.writeHead(204).end();
+    if (!s) return res.writeHead(404).end();
+    s.p.onExit(() => res.writeHead(204).end());
+    try {
+      process.kill(-s.p.pid, 'SIGHUP');
+    } catch {
+      s.p.kill('SIGHUP'); // not yet its own group leader
+    }
   } else res.writeHead(405).end();
 });
 

@@ -1,6 +1,6 @@
 // launch.ts decides everything before a PTY exists; its mistakes would be silent (a token leaked
 // into every shell's environment, a different binary run than the one checked), so pin them.
-import { chmod, mkdir, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { PortholeError } from '../../common/errors.js';
@@ -56,6 +56,25 @@ describe('launch', () => {
     expect(await code(resolveCommand('./a/tool', { PATH: '/nowhere' }, dir))).toBe('command_not_found');
     expect(await code(resolveCommand('./b', { PATH: '/nowhere' }, dir))).toBe('command_not_found'); // a directory
     expect(await code(resolveCommand('no-such-tool-here', { PATH: `${a}:${b}` }, dir))).toBe('command_not_found');
+  });
+
+  it('prefers the first candidate in PATH order though all are checked at once, and a reused answer is checked again', async () => {
+    const dir = await makeTempDir();
+    const dirs = ['a', 'b', 'c', 'd', 'e', 'f'].map((d) => join(dir, d));
+    for (const d of dirs) await mkdir(d);
+    for (const d of dirs.slice(2)) {
+      await writeFile(join(d, 'tool'), '#!/bin/sh\n');
+      await chmod(join(d, 'tool'), 0o755);
+    }
+    const env = { PATH: dirs.join(':') };
+    expect(await resolveCommand('tool', env, dir)).toBe(join(dirs[2], 'tool'));
+    // Within COMMAND_CACHE_MS the answer is reused only while its file may still run.
+    await chmod(join(dirs[2], 'tool'), 0o644);
+    expect(await resolveCommand('tool', env, dir)).toBe(join(dirs[3], 'tool'));
+    await rm(join(dirs[3], 'tool'));
+    expect(await resolveCommand('tool', env, dir)).toBe(join(dirs[4], 'tool'));
+    for (const d of dirs.slice(4)) await rm(join(d, 'tool'));
+    expect(await code(resolveCommand('tool', env, dir))).toBe('command_not_found');
   });
 
   it('derives a readable, bounded, control-character-free name', () => {

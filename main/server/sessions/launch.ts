@@ -6,7 +6,7 @@ import { constants as FS } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { commandCandidates } from '../platform/command.js';
-import { isWindows, type Env, type Platform } from '../platform/env.js';
+import { envValue, isWindows, type Env, type Platform } from '../platform/env.js';
 import { cwdFrom } from '../platform/paths.js';
 import { PortholeError } from '../../../common/errors.js';
 import { SESSION_NAME_MAX } from '../../../common/protocol.js';
@@ -46,17 +46,34 @@ async function isExecutableFile(file: string): Promise<'ok' | 'missing' | 'not_e
 }
 
 /**
+ * A lookup's answer is reused for this long, once its file is checked again (it still exists
+ * and may run): a shell's hash of PATH lookups keeps them until `hash -r`; here a program put
+ * earlier on PATH is found at most this late.
+ */
+export const COMMAND_CACHE_MS = 2000;
+const COMMAND_CACHE_MAX = 256;
+const commandCache = new Map<string, { file: string; at: number }>();
+
+/**
  * The absolute path the OS's own lookup would run for `file` with this environment's PATH
  * (and PATHEXT on Windows) and cwd (platform/command.ts). Spawning that exact path means what
  * was checked is what runs. Every candidate is checked at once (the checks run on libuv's
  * pool): one after another they were ~0.7 ms of a session's start with a usual PATH; the
- * first in PATH order that may run wins, as in a sequential lookup.
+ * first in PATH order that may run wins, as in a sequential lookup. A recent answer for the
+ * same name, PATH and cwd costs one check of its file (COMMAND_CACHE_MS).
  */
 export async function resolveCommand(file: string, env: Env, cwd: string, platform: Platform = process.platform): Promise<string> {
+  const key = [platform, file, cwd, envValue(platform, env, 'PATH') ?? '', envValue(platform, env, 'PATHEXT') ?? ''].join('\0');
+  const hit = commandCache.get(key);
+  if (hit && Date.now() - hit.at < COMMAND_CACHE_MS && (await isExecutableFile(hit.file)) === 'ok') return hit.file;
   const { explicit, files } = commandCandidates(platform, file, env, cwd);
   const results = await Promise.all(files.map((candidate) => isExecutableFile(candidate)));
   const found = results.indexOf('ok');
-  if (found >= 0) return files[found];
+  if (found >= 0) {
+    if (commandCache.size >= COMMAND_CACHE_MAX) commandCache.clear();
+    commandCache.set(key, { file: files[found], at: Date.now() });
+    return files[found];
+  }
   const sawNonExecutable = results.includes('not_executable');
   if (explicit) {
     throw new PortholeError('command_not_found', sawNonExecutable ? `Command is not executable: ${file}` : `Command not found: ${file}`);
