@@ -11,10 +11,11 @@ import { CLIENT_HIGH_WATER_BYTES, CLIENT_LOW_WATER_BYTES } from '../../common/fl
 export const CLIENT_QUEUE_MAX_BYTES = 4 * CLIENT_HIGH_WATER_BYTES;
 
 const EMPTY = new Uint8Array(0);
+/** RIS, the terminal's full reset, as xterm parses it in the stream (the same as term.reset()). */
+const RESET = new Uint8Array([0x1b, 0x63]);
 
 export interface WriteTarget {
   write(data: Uint8Array | string, callback?: () => void): void;
-  reset(): void;
 }
 
 export class FlowWriter {
@@ -42,8 +43,15 @@ export class FlowWriter {
 
   write(chunk: Uint8Array | string, done?: () => void): void {
     if (this.overflowed) return;
-    const bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
-    if (!this.resetRequested && this.queue.length === 0 && this.pending < CLIENT_HIGH_WATER_BYTES) {
+    let bytes = typeof chunk === 'string' ? new TextEncoder().encode(chunk) : chunk;
+    if (this.resetRequested) {
+      this.resetRequested = false;
+      const joined = new Uint8Array(RESET.byteLength + bytes.byteLength);
+      joined.set(RESET);
+      joined.set(bytes, RESET.byteLength);
+      bytes = joined;
+    }
+    if (this.queue.length === 0 && this.pending < CLIENT_HIGH_WATER_BYTES) {
       this.hand(bytes, done);
       return;
     }
@@ -63,11 +71,11 @@ export class FlowWriter {
    * here or inside xterm). If the queue is dropped (overflow, reset), it runs then.
    */
   inOrder(action: () => void): void {
-    if (!this.resetRequested && this.queue.length === 0 && this.pending === 0) {
+    if (this.queue.length === 0 && this.pending === 0) {
       action();
       return;
     }
-    if (!this.resetRequested && this.queue.length === 0) {
+    if (this.queue.length === 0) {
       this.hand(EMPTY, action); // xterm runs the callback after the writes before it
       return;
     }
@@ -82,13 +90,15 @@ export class FlowWriter {
     for (const q of kept) q.done?.();
   }
 
-  /** Reset the terminal once everything already handed to xterm is parsed (so stale bytes
-   *  cannot land after the reset), then let queued writes through. Clears an overflow. */
+  /** Drops what is queued and resets the terminal in the stream, in front of the next write
+   *  (the redraw): xterm parses the reset after the bytes already handed to it, so stale bytes
+   *  cannot land after it, and in the same pass as the redraw, so no frame is painted between
+   *  them (a reset on its own would show a blank screen until the redraw arrives). Clears an
+   *  overflow. */
   resetThen(): void {
     this.drop();
     this.overflowed = false;
     this.resetRequested = true;
-    this.pump();
   }
 
   /** Resolves when the writer has nothing pending (used to time a reconnect after overflow). */
@@ -113,11 +123,6 @@ export class FlowWriter {
   }
 
   private pump(): void {
-    if (this.resetRequested) {
-      if (this.pending > 0) return; // a later callback calls pump again
-      this.resetRequested = false;
-      this.term.reset();
-    }
     if (this.pending > CLIENT_LOW_WATER_BYTES && this.queue.length) return;
     while (this.queue.length && this.pending < CLIENT_HIGH_WATER_BYTES) {
       const next = this.queue.shift() as { bytes: Uint8Array; done?: () => void };

@@ -54,12 +54,12 @@ describe('SseParser', () => {
 
 class FakeTerm {
   writes: { len: number; cb?: () => void }[] = [];
-  resets = 0;
+  /** Every write as text, in the order handed (small ones only: a large one is a size). */
+  data: string[] = [];
   write(data: Uint8Array | string, cb?: () => void): void {
-    this.writes.push({ len: typeof data === 'string' ? data.length : data.byteLength, cb });
-  }
-  reset(): void {
-    this.resets++;
+    const len = typeof data === 'string' ? data.length : data.byteLength;
+    this.writes.push({ len, cb });
+    this.data.push(len > 64 ? `<${len} bytes>` : typeof data === 'string' ? data : new TextDecoder().decode(data));
   }
   /** xterm parsed everything handed so far. */
   parseAll(): void {
@@ -90,18 +90,21 @@ describe('FlowWriter', () => {
     expect(w.pending).toBe(0);
     expect(CLIENT_LOW_WATER_BYTES).toBeLessThan(CLIENT_HIGH_WATER_BYTES);
   });
-  it('resets only after bytes already handed to xterm are parsed, then writes the redraw', () => {
+  it('resets in the stream, after the bytes already handed to xterm and with the redraw', () => {
     const term = new FakeTerm();
     const w = new FlowWriter(term, () => undefined);
     w.write('old output');
+    w.write(new Uint8Array(CLIENT_HIGH_WATER_BYTES)); // handed; what follows queues
+    w.write('stale'); // queued: dropped by the reset
     w.resetThen();
+    expect(term.writes.length).toBe(2); // nothing reset on its own: no blank frame before the redraw
     w.write('redraw');
-    expect(term.resets).toBe(0);
-    expect(term.writes.length).toBe(1); // the redraw waits
-    term.writes.shift()!.cb!();
-    expect(term.resets).toBe(1);
-    expect(term.writes.length).toBe(1);
-    expect(term.writes[0].len).toBe(6);
+    term.parseAll();
+    expect(term.data.slice(-1)).toEqual(['\x1bcredraw']); // one write: reset and redraw parse together
+    expect(term.data).not.toContain('stale');
+    w.write('next');
+    term.parseAll();
+    expect(term.data.at(-1)).toBe('next'); // reset once
   });
 });
 
@@ -369,14 +372,13 @@ describe('features the server lists decide what the viewer offers', () => {
 
 describe('FlowWriter.inOrder (a resize waits for the output before it)', () => {
   /** xterm-like: writes parse later, callbacks fire in order. */
-  function slowTerm(): { term: { write(d: Uint8Array | string, cb?: () => void): void; reset(): void }; log: string[]; parse(): void } {
+  function slowTerm(): { term: { write(d: Uint8Array | string, cb?: () => void): void }; log: string[]; parse(): void } {
     const log: string[] = [];
     const queue: Array<[Uint8Array | string, (() => void) | undefined]> = [];
     return {
       log,
       term: {
         write: (d, cb) => queue.push([d, cb]),
-        reset: () => log.push('reset'),
       },
       parse() {
         for (const [d, cb] of queue.splice(0)) {
