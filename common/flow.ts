@@ -25,6 +25,10 @@ export const VIEWER_LOW_WATER_BYTES = 64 * 1024;
 
 /** Largest WebSocket frame accepted from a client (close 1009 past it). */
 export const WS_MAX_PAYLOAD_BYTES = 1024 * 1024;
+/** Largest text frame that is decoded at all: every client message is far smaller (the auth
+ *  message's token is at most 8192 chars). A longer one is answered `payload_too_large` without
+ *  being turned into a string, so junk text costs no 1-2 MiB string per frame. */
+export const WS_TEXT_MAX_BYTES = 16 * 1024;
 /** A socket that has not authenticated by then is closed with 4401. */
 export const WS_AUTH_TIMEOUT_MS = 5000;
 /** Client messages allowed per window before the socket is closed with 1008. */

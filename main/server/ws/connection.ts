@@ -4,7 +4,7 @@
 // Written against WireSocket alone: the carrier (node-ws.ts, or Bun.serve's handlers) pushes
 // frames and the close in through the WireEvents methods.
 import { CLOSE, PortholeError, closeCodeOf } from '../../../common/errors.js';
-import { INPUT_BACKLOG_LOW_BYTES, INPUT_BACKLOG_MAX_BYTES, INPUT_BACKLOG_POLL_MS, INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS } from '../../../common/flow.js';
+import { INPUT_BACKLOG_LOW_BYTES, INPUT_BACKLOG_MAX_BYTES, INPUT_BACKLOG_POLL_MS, INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS, WS_TEXT_MAX_BYTES } from '../../../common/flow.js';
 import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
 import type { SessionsPort } from '../ports.js';
@@ -268,6 +268,11 @@ export class Connection implements WireEvents {
   }
 
   private onText(data: Buffer): void {
+    if (data.length > WS_TEXT_MAX_BYTES) {
+      this.logInvalid('text frame too large');
+      this.error('payload_too_large', `Text messages are limited to ${WS_TEXT_MAX_BYTES} bytes`);
+      return;
+    }
     let parsed: unknown;
     try {
       parsed = JSON.parse(data.toString('utf8'));
