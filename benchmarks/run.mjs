@@ -19,13 +19,15 @@
 //   --runtime=node,bun run Porthole (and its raw PTY baseline) under each runtime in this run;
 //                      REPORT.md gets a Node and a Bun column and the Bun/Node ratio of every
 //                      figure (runtimes.md/.json too)
+//   --peer-from=FILE   take VibeTunnel's figures from an earlier run's JSON instead of measuring
+//                      it again (its ~28 min); the report names the file and its date
 //   --baseline=FILE    an earlier run's JSON: its figures are the report's "before" column
 //                      (default: benchmarks/results/baseline.json when it exists)
 //
 // Progress goes to stderr; a section that fails is reported (REPORT.md "Sections that failed")
 // and the run goes on; the total time is printed at the end.
 import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -67,6 +69,7 @@ function parseArgs(argv) {
     else if (arg.startsWith('--viewers=')) a.viewers = arg.slice(10).split(',').map(Number);
     else if (arg.startsWith('--runtime=')) a.runtimes = arg.slice(10).split(',');
     else if (arg.startsWith('--baseline=')) a.baseline = path.resolve(arg.slice(11));
+    else if (arg.startsWith('--peer-from=')) a.peerFrom = path.resolve(arg.slice(12));
     else if (arg === '--help' || arg === '-h') {
       process.stdout.write(readHelp());
       process.exit(0);
@@ -79,7 +82,7 @@ function parseArgs(argv) {
 }
 
 function readHelp() {
-  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report] [--runtime=node,bun] [--baseline=FILE]\n';
+  return 'usage: node benchmarks/run.mjs [--quick] [--no-peer] [--only=porthole,vibetunnel] [--sections=mem,api,lifecycle,flood,echo,latejoin,ws,firstscreen] [--out=DIR] [--viewers=N,M] [--no-build] [--cpu-prof] [--no-report] [--runtime=node,bun] [--baseline=FILE] [--peer-from=FILE]\n';
 }
 
 export function config(quick) {
@@ -268,9 +271,29 @@ async function benchTarget(t, cfg, raw, sections) {
 
 const rendererBuilt = () => existsSync(path.join(ROOT, 'dist', 'renderer', 'index.html'));
 
+/** The peer's figures from an earlier run (--peer-from): the peer's code does not change between
+ *  our runs, so one measurement of it can stand beside several of ours. */
+function peerFrom(file) {
+  let earlier;
+  try {
+    earlier = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (e) {
+    process.stderr.write(`bench: --peer-from: cannot read ${file}: ${e?.message ?? e}\n`);
+    process.exit(2);
+  }
+  const vt = earlier?.targets?.vibetunnel;
+  if (!vt || vt.status === 'skipped') {
+    process.stderr.write(`bench: --peer-from: ${file} has no VibeTunnel figures\n`);
+    process.exit(2);
+  }
+  return { ...vt, measuredAt: earlier.date };
+}
+
 async function main() {
   const args = parseArgs(process.argv.slice(2));
   const cfg = config(args.quick);
+  // Read before anything runs: a bad file must not cost a half-hour run first.
+  const earlierPeer = args.peerFrom ? peerFrom(args.peerFrom) : undefined;
   if (args.viewers) {
     if (!args.viewers.every((n) => Number.isInteger(n) && n > 0)) {
       process.stderr.write('bench: --viewers takes positive whole numbers, e.g. --viewers=1000,5000\n');
@@ -353,7 +376,10 @@ async function main() {
   }
 
   if (want('vibetunnel')) {
-    if (!args.peer) {
+    if (earlierPeer) {
+      result.targets.vibetunnel = earlierPeer;
+      result.notes.push(`VibeTunnel's figures are from ${path.basename(args.peerFrom)} (measured ${result.targets.vibetunnel.measuredAt} on the same machine), not from this run`);
+    } else if (!args.peer) {
       result.targets.vibetunnel = { status: 'skipped', reason: 'peer skipped (--no-peer or BENCH_NO_PEER=1)', figures: {}, errors: [] };
     } else {
       const why = installVibeTunnel(log);
