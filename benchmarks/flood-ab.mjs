@@ -157,8 +157,10 @@ try {
         const c1 = threadCpu(t.pid);
         const cpu = { main: c1.main - c0.main, niced: c1.niced - c0.niced, other: c1.other - c0.other };
         const key = `${t.name}.v${v}`;
-        (samples[key] ??= []).push({ ms: res.ms, ratio: res.ms ? raw.ms / res.ms : null, cpu, resyncs: res.resyncs });
-        line.push(`${key} ${Math.round(res.ms)} ms (${(raw.ms / res.ms).toFixed(2)}x, cpu ${cpu.main.toFixed(2)}+${cpu.niced.toFixed(2)}+${cpu.other.toFixed(2)} s)`);
+        // Output frames per viewer: how finely the server cut the flood (each is a send per socket).
+        const fpv = res.seen ? res.frames / res.seen : null;
+        (samples[key] ??= []).push({ ms: res.ms, ratio: res.ms ? raw.ms / res.ms : null, cpu, resyncs: res.resyncs, fpv });
+        line.push(`${key} ${Math.round(res.ms)} ms (${(raw.ms / res.ms).toFixed(2)}x, cpu ${cpu.main.toFixed(2)}+${cpu.niced.toFixed(2)}+${cpu.other.toFixed(2)} s, ${Math.round(fpv)} frames/viewer)`);
       }
     }
     log(line.join(', '));
@@ -175,11 +177,12 @@ for (const [key, xs] of Object.entries(samples)) {
     cpuNiced: stats(xs.map((x) => x.cpu.niced)),
     cpuOther: stats(xs.map((x) => x.cpu.other)),
     resyncs: xs.reduce((a, x) => a + x.resyncs, 0),
+    framesPerViewer: stats(xs.map((x) => x.fpv).filter((x) => x !== null)),
   };
 }
 summary.specs = opts.targets;
 for (const [key, s] of Object.entries(summary.targets)) {
-  log(`${key.padEnd(16)} ratio ${s.ratio?.median} (${s.ratio?.min}-${s.ratio?.max})  ms ${s.ms?.median}  cpu s main ${s.cpuMain.median} niced ${s.cpuNiced.median} other ${s.cpuOther.median}  resyncs ${s.resyncs}`);
+  log(`${key.padEnd(16)} ratio ${s.ratio?.median} (${s.ratio?.min}-${s.ratio?.max})  ms ${s.ms?.median}  cpu s main ${s.cpuMain.median} niced ${s.cpuNiced.median} other ${s.cpuOther.median}  resyncs ${s.resyncs}  frames/viewer ${s.framesPerViewer?.median}`);
 }
 log(`raw ${summary.raw.median} ms (${summary.raw.min}-${summary.raw.max})`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify(summary, null, 2) + '\n');

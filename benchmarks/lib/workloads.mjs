@@ -117,7 +117,7 @@ export async function floodOnce(t, { viewers, lines, timeoutMs, farm, processes 
     const res = await seen;
     const cpu1 = cpuSeconds(t.pid);
     const last = res.times.length ? Math.max(...res.times) - t0 : null;
-    return { ms: res.missing ? null : last, seen: res.times.length, missing: res.missing, resyncs: res.resyncs, cpuSec: cpu1 - cpu0, connect: conn };
+    return { ms: res.missing ? null : last, seen: res.times.length, missing: res.missing, resyncs: res.resyncs, frames: res.frames, cpuSec: cpu1 - cpu0, connect: conn };
   } finally {
     if (ownFarm) await farm.close();
     await t.deleteSession(id);

@@ -3,6 +3,7 @@
 // Counted, never timed.
 import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_BATCH_MS } from '../../common/flow.js';
+import type { ViewerSink } from '../../main/server/sessions/types.js';
 import { connectFrames } from '../helpers/frame-socket.js';
 import { inChildProcess, startServer } from '../helpers/server.js';
 
@@ -46,5 +47,41 @@ describe('output batching', () => {
     expect(bytes).toBeGreaterThan(1_200_000);
     // One frame per PTY read would be ~4 KiB each (300+ frames); batches are far larger.
     expect(bytes / frames).toBeGreaterThan(8 * 1024);
+  }, 180_000);
+
+  // What 1,000 viewers cost a broadcast (one socket write each, ~10 us under Node), put on one
+  // viewer: each frame sent blocks the loop for SLOW_SEND_MS, longer than a batch window.
+  const SLOW_SEND_MS = 3 * OUTPUT_BATCH_MS;
+  it.skipIf(inChildProcess)('a flood still travels in large frames while each broadcast is slow (many viewers)', async () => {
+    const ts = await startServer();
+    const s = await ts.createSession({ command: ['sh', '-c', 'stty -echo; read _; seq 1 200000; echo flood-done; exec sleep 60'] });
+    const handle = ts.server.sessions.get(s.id);
+    if (!handle) throw new Error('no session');
+    const attach = handle.attach.bind(handle);
+    handle.attach = (sink: ViewerSink, opts) =>
+      attach({
+        get bufferedAmount() {
+          return sink.bufferedAmount;
+        },
+        sendBinary(chunk) {
+          const until = Date.now() + SLOW_SEND_MS;
+          while (Date.now() < until); // the cost of the other 999 sockets' writes
+          sink.sendBinary(chunk);
+        },
+        sendText: (msg) => sink.sendText(msg),
+        close: (code, reason) => sink.close(code, reason),
+      }, opts);
+    const v = connectFrames(ts, s.id);
+    await v.waitForText('ready');
+    const mark = v.frames.length;
+    const before = v.binaryBytes;
+    v.ws.send(Buffer.from('\r'));
+    await v.waitForOutput('flood-done', 120_000, mark);
+    const frames = binaryFrames(v.frames, mark);
+    const bytes = v.binaryBytes - before;
+    expect(bytes).toBeGreaterThan(1_200_000);
+    // Before, a batch held back by the slow send came out light and the pacer went back to one
+    // frame per PTY read (Node at 1,000 viewers: 368 frames of ~4 KiB per viewer, Bun 16).
+    expect(bytes / frames).toBeGreaterThan(16 * 1024);
   }, 180_000);
 });

@@ -39,4 +39,30 @@ describe('OutputPacer', () => {
     expect(p.sendNow(0.2, 4095)).toBe(true);
     expect(p.sendNow(0.4, 4095)).toBe(false);
   });
+
+  it('stays heavy after a light batch while sends are slow, and ends the spell once they are quick', () => {
+    const p = new OutputPacer();
+    let now = 1000;
+    for (let i = 0; i < OUTPUT_QUIET_MAX_FLUSHES; i++) p.sendNow(now, 10);
+    expect(p.sendNow(now, 10)).toBe(false);
+    // A broadcast to many viewers blocked the loop past a window: the program stalled on a full
+    // PTY, so the batch after it is small. That is us being slow, not the flood ending.
+    p.sent(5 * OUTPUT_BATCH_MS);
+    now += 6 * OUTPUT_BATCH_MS;
+    p.batchSent(now, 4095, 1);
+    expect(p.sendNow(now + 0.5, 4095)).toBe(false);
+    // The sends are quick again (the flood is over): the next light batch ends the spell.
+    p.sent(0);
+    now += OUTPUT_BATCH_MS;
+    p.batchSent(now, 20, 1);
+    expect(p.sendNow(now + 1, 1)).toBe(true);
+  });
+
+  it('batches once one send outlasts a window, where every read would start a fresh window', () => {
+    const p = new OutputPacer();
+    expect(p.sendNow(0, 4095)).toBe(true);
+    p.sent(3 * OUTPUT_BATCH_MS); // a broadcast to many viewers
+    expect(p.sendNow(3 * OUTPUT_BATCH_MS + 0.1, 4095)).toBe(false);
+  });
 });
+

@@ -7,8 +7,13 @@
 // OUTPUT_QUIET_MAX_BYTES within one OUTPUT_BATCH_MS window. Past either, the pacer is heavy: each
 // batch waits OUTPUT_BATCH_MS (or until OUTPUT_BATCH_MAX_BYTES, the session's rule), and it stays
 // heavy until a batch comes out light, so a flood never falls back to small frames between
-// windows. A viewer socket that is behind also batches (the session asks the viewers). Pure: the
-// caller passes the clock, so the policy is tested with numbers, not timers.
+// windows. A send slower than OUTPUT_BATCH_MS (a broadcast to many viewers under Node: one
+// socket write each) also makes it heavy, and keeps it so: while one send blocks the loop for a
+// whole window, each PTY read lands in a fresh window and looks light, and the batch after it is
+// small because the program stalled on a full PTY, not because the flood ended. Without this
+// rule Node at 1,000 viewers sent one frame per PTY read (365 frames per viewer, Bun 16).
+// A viewer socket that is behind also batches (the session asks the viewers). Pure: the caller
+// passes the clock, so the policy is tested with numbers, not timers.
 import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../../common/flow.js';
 
 export class OutputPacer {
@@ -16,10 +21,18 @@ export class OutputPacer {
   private windowSends = 0;
   private windowBytes = 0;
   private heavy = false;
+  /** How long the last send took (broadcast, screen, recording), in the caller's clock. */
+  private lastSendMs = 0;
 
   /** Output is pending and no batch is waiting: true = send it now (counted), false = batch. */
   sendNow(now: number, pendingBytes: number): boolean {
     if (this.heavy) return false;
+    if (this.lastSendMs > OUTPUT_BATCH_MS) {
+      // The last send outlasted a window, so every read starts a fresh window and the counts
+      // above never trip: sending costs more than the wait would, so batch.
+      this.heavy = true;
+      return false;
+    }
     if (now - this.windowStart >= OUTPUT_BATCH_MS) {
       this.windowStart = now;
       this.windowSends = 0;
@@ -34,10 +47,17 @@ export class OutputPacer {
     return false;
   }
 
+  /** A send (at once or a batch) took `ms`: one slower than a batch window keeps a heavy spell going. */
+  sent(ms: number): void {
+    this.lastSendMs = ms;
+  }
+
   /** A batch went out when its OUTPUT_BATCH_MS ran out, holding `bytes` in `reads` PTY reads:
-   *  a light one ends the heavy spell and starts a fresh window. */
+   *  a light one ends the heavy spell and starts a fresh window, unless the send before it was
+   *  slow (then the output was held back by us, and batching is what pays). */
   batchSent(now: number, bytes: number, reads: number): void {
     if (bytes >= OUTPUT_QUIET_MAX_BYTES || reads >= OUTPUT_QUIET_MAX_FLUSHES) return;
+    if (this.lastSendMs > OUTPUT_BATCH_MS) return;
     this.heavy = false;
     this.windowStart = now;
     this.windowSends = 0;
