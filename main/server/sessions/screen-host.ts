@@ -26,28 +26,6 @@ export const SCREEN_WORKER_IDLE_MS = 2000;
  *  times a minute; past that, screens stay on live output only until a minute has passed. */
 export const SCREEN_WORKER_RESTARTS_PER_MINUTE = 5;
 
-/**
- * A flood's output is parsed after the flood, not during it: on 2 cores the parse (and the
- * garbage it makes, collected by V8 threads at the normal priority, not the worker's nice)
- * competes with the program and the viewers (benchmarks/results/perf-ptypath.md, the bound).
- * So a screen's data that follows other data within SCREEN_DEFER_QUIET_MS is held here (the
- * same Buffers the screen's redraw tail holds: no copy) and posted once output pauses that long
- * or SCREEN_DEFER_MAX_BYTES are held. The first data after a pause goes at once, so an echo or
- * a query's answer is not delayed; any other message for the screen (resize, a redraw or text
- * request, close) posts what is held first, so the worker sees everything in order.
- */
-export const SCREEN_DEFER_QUIET_MS = 16;
-/** Below SCREEN_BACKLOG_MAX_BYTES (8 MiB): held data alone never pauses the PTY. */
-export const SCREEN_DEFER_MAX_BYTES = 6 * 1024 * 1024;
-
-interface Held {
-  msgs: ToScreenWorker[];
-  bytes: number;
-  /** When the screen's last data came (held or posted). */
-  lastAt: number;
-  timer: NodeJS.Timeout | undefined;
-}
-
 /** What a screen gives the host: where its messages go, and what to do when the worker is lost. */
 export interface ScreenClient {
   onMessage(m: FromScreenWorker): void;
@@ -65,8 +43,6 @@ export class ScreenHost {
   private disposed = false;
   /** When the worker died unexpectedly, newest last: restarts are bounded (RESTARTS_PER_MINUTE). */
   private crashes: number[] = [];
-  /** Per screen: its data held during a flood (SCREEN_DEFER_QUIET_MS). */
-  private readonly held = new Map<number, Held>();
 
   constructor(private readonly logger: Logger) {}
 
@@ -89,57 +65,11 @@ export class ScreenHost {
   }
 
   post(s: number, m: ScreenMessage): void {
-    if (!this.clients.has(s) || !this.worker) return;
-    const msg = { ...m, s } as ToScreenWorker;
-    let h = this.held.get(s);
-    if (msg.t !== 'data') {
-      if (h) this.release(s, h);
-      this.worker.postMessage(msg);
-      return;
-    }
-    const now = Date.now();
-    if (!h) this.held.set(s, (h = { msgs: [], bytes: 0, lastAt: -Infinity, timer: undefined }));
-    const quiet = now - h.lastAt >= SCREEN_DEFER_QUIET_MS;
-    h.lastAt = now;
-    if (quiet && h.msgs.length === 0) {
-      this.worker.postMessage(msg);
-      return;
-    }
-    h.msgs.push(msg);
-    h.bytes += msg.d.length;
-    if (h.bytes >= SCREEN_DEFER_MAX_BYTES) this.release(s, h);
-    else h.timer ??= this.quietTimer(s, h, SCREEN_DEFER_QUIET_MS);
-  }
-
-  /** Fires once output has paused SCREEN_DEFER_QUIET_MS (re-armed for the rest while it has not). */
-  private quietTimer(s: number, h: Held, ms: number): NodeJS.Timeout {
-    const t = setTimeout(() => {
-      h.timer = undefined;
-      const left = h.lastAt + SCREEN_DEFER_QUIET_MS - Date.now();
-      if (left > 0 && h.msgs.length > 0) h.timer = this.quietTimer(s, h, left);
-      else this.release(s, h);
-    }, ms);
-    t.unref();
-    return t;
-  }
-
-  private release(s: number, h: Held): void {
-    if (h.timer) clearTimeout(h.timer);
-    h.timer = undefined;
-    const msgs = h.msgs;
-    h.msgs = [];
-    h.bytes = 0;
-    if (this.clients.has(s)) for (const m of msgs) this.worker?.postMessage(m);
-  }
-
-  private drop(s: number): void {
-    const h = this.held.get(s);
-    if (h?.timer) clearTimeout(h.timer);
-    this.held.delete(s);
+    if (!this.clients.has(s)) return;
+    this.worker?.postMessage({ ...m, s } as ToScreenWorker);
   }
 
   close(s: number): void {
-    this.drop(s);
     if (!this.clients.delete(s)) return;
     this.worker?.postMessage({ t: 'close', s } satisfies ToScreenWorker);
     if (this.clients.size === 0 && this.worker) {
@@ -197,7 +127,6 @@ export class ScreenHost {
 
   private lose(): void {
     this.worker = undefined;
-    for (const s of [...this.held.keys()]) this.drop(s);
     const lost = [...this.clients.values()];
     this.clients.clear();
     for (const c of lost) c.onLost();
