@@ -2,7 +2,7 @@
 // together; heavy output is batched until a batch comes out light. Clock passed in: no timers.
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../common/flow.js';
-import { OutputPacer } from '../../main/server/sessions/output-pacer.js';
+import { OUTPUT_SLOW_SENDS, OutputPacer } from '../../main/server/sessions/output-pacer.js';
 
 describe('OutputPacer', () => {
   it('sends echoes typed back to back at once, every one (the old rule held each for the window)', () => {
@@ -58,11 +58,24 @@ describe('OutputPacer', () => {
     expect(p.sendNow(now + 1, 1)).toBe(true);
   });
 
-  it('batches once one send outlasts a window, where every read would start a fresh window', () => {
+  it('batches once sends in a row outlast a window, where every read would start a fresh window', () => {
     const p = new OutputPacer();
-    expect(p.sendNow(0, 4095)).toBe(true);
-    p.sent(3 * OUTPUT_BATCH_MS); // a broadcast to many viewers
-    expect(p.sendNow(3 * OUTPUT_BATCH_MS + 0.1, 4095)).toBe(false);
+    let now = 0;
+    for (let i = 0; i < OUTPUT_SLOW_SENDS; i++) {
+      expect(p.sendNow(now, 4095)).toBe(true);
+      p.sent(3 * OUTPUT_BATCH_MS); // a broadcast to many viewers
+      now += 3 * OUTPUT_BATCH_MS + 0.1;
+    }
+    expect(p.sendNow(now, 4095)).toBe(false);
+  });
+
+  it('one slow send alone (a GC pause, the thread preempted) leaves the next echo instant', () => {
+    const p = new OutputPacer();
+    expect(p.sendNow(0, 1)).toBe(true);
+    p.sent(3 * OUTPUT_BATCH_MS);
+    expect(p.sendNow(20, 1)).toBe(true);
+    p.sent(0);
+    expect(p.sendNow(40, 1)).toBe(true);
   });
 });
 

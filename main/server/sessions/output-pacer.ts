@@ -7,14 +7,19 @@
 // OUTPUT_QUIET_MAX_BYTES within one OUTPUT_BATCH_MS window. Past either, the pacer is heavy: each
 // batch waits OUTPUT_BATCH_MS (or until OUTPUT_BATCH_MAX_BYTES, the session's rule), and it stays
 // heavy until a batch comes out light, so a flood never falls back to small frames between
-// windows. A send slower than OUTPUT_BATCH_MS (a broadcast to many viewers under Node: one
-// socket write each) also makes it heavy, and keeps it so: while one send blocks the loop for a
+// windows. Sends slower than OUTPUT_BATCH_MS (a broadcast to many viewers under Node: one
+// socket write each; OUTPUT_SLOW_SENDS in a row) also make it heavy, and keep it so: while one send blocks the loop for a
 // whole window, each PTY read lands in a fresh window and looks light, and the batch after it is
 // small because the program stalled on a full PTY, not because the flood ended. Without this
 // rule Node at 1,000 viewers sent one frame per PTY read (365 frames per viewer, Bun 16).
 // A viewer socket that is behind also batches (the session asks the viewers). Pure: the caller
 // passes the clock, so the policy is tested with numbers, not timers.
 import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../../common/flow.js';
+
+/** This many sends in a row slower than a window make the pacer heavy: one alone is as likely a
+ *  GC pause or the thread preempted on a busy machine, and batching the next echo for it would
+ *  cost that echo a window (echo p99 2 -> 7-10 ms with a one-send rule, echo-batch.mjs). */
+export const OUTPUT_SLOW_SENDS = 2;
 
 export class OutputPacer {
   private windowStart = -Infinity;
@@ -23,13 +28,15 @@ export class OutputPacer {
   private heavy = false;
   /** How long the last send took (broadcast, screen, recording), in the caller's clock. */
   private lastSendMs = 0;
+  /** Sends in a row slower than OUTPUT_BATCH_MS. */
+  private slowSends = 0;
 
   /** Output is pending and no batch is waiting: true = send it now (counted), false = batch. */
   sendNow(now: number, pendingBytes: number): boolean {
     if (this.heavy) return false;
-    if (this.lastSendMs > OUTPUT_BATCH_MS) {
-      // The last send outlasted a window, so every read starts a fresh window and the counts
-      // above never trip: sending costs more than the wait would, so batch.
+    if (this.slowSends >= OUTPUT_SLOW_SENDS) {
+      // The last sends outlasted a window, so every read starts a fresh window and the counts
+      // below never trip: sending costs more than the wait would, so batch.
       this.heavy = true;
       return false;
     }
@@ -47,9 +54,11 @@ export class OutputPacer {
     return false;
   }
 
-  /** A send (at once or a batch) took `ms`: one slower than a batch window keeps a heavy spell going. */
+  /** A send (at once or a batch) took `ms`: slower than a batch window, it keeps a heavy spell
+   *  going, and OUTPUT_SLOW_SENDS such in a row start one. */
   sent(ms: number): void {
     this.lastSendMs = ms;
+    this.slowSends = ms > OUTPUT_BATCH_MS ? this.slowSends + 1 : 0;
   }
 
   /** A batch went out when its OUTPUT_BATCH_MS ran out, holding `bytes` in `reads` PTY reads:
