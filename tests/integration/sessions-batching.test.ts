@@ -3,6 +3,7 @@
 // Counted, never timed.
 import { describe, expect, it, vi } from 'vitest';
 import { OUTPUT_BATCH_MS } from '../../common/flow.js';
+import { OUTPUT_SLOW_MIN_VIEWERS } from '../../main/server/sessions/output-pacer.js';
 import type { ViewerSink } from '../../main/server/sessions/types.js';
 import { connectFrames } from '../helpers/frame-socket.js';
 import { inChildProcess, startServer } from '../helpers/server.js';
@@ -50,7 +51,9 @@ describe('output batching', () => {
   }, 180_000);
 
   // What 1,000 viewers cost a broadcast (one socket write each, ~10 us under Node), put on one
-  // viewer: each frame sent blocks the loop for SLOW_SEND_MS, longer than a batch window.
+  // viewer: each frame sent blocks the loop for SLOW_SEND_MS, longer than a batch window. The
+  // other viewers (enough for the fan-out to count: OUTPUT_SLOW_MIN_VIEWERS) are in-process
+  // sinks that drop what they get.
   const SLOW_SEND_MS = 3 * OUTPUT_BATCH_MS;
   it.skipIf(inChildProcess)('a flood still travels in large frames while each broadcast is slow (many viewers)', async () => {
     const ts = await startServer();
@@ -71,6 +74,9 @@ describe('output batching', () => {
         sendText: (msg) => sink.sendText(msg),
         close: (code, reason) => sink.close(code, reason),
       }, opts);
+    const others = Array.from({ length: OUTPUT_SLOW_MIN_VIEWERS - 1 }, () =>
+      attach({ bufferedAmount: 0, sendBinary: () => {}, sendText: () => {}, close: () => {} }),
+    );
     const v = connectFrames(ts, s.id);
     await v.waitForText('ready');
     const mark = v.frames.length;
@@ -83,5 +89,6 @@ describe('output batching', () => {
     // Before, a batch held back by the slow send came out light and the pacer went back to one
     // frame per PTY read (Node at 1,000 viewers: 368 frames of ~4 KiB per viewer, Bun 16).
     expect(bytes / frames).toBeGreaterThan(16 * 1024);
+    for (const o of others) o.detach();
   }, 180_000);
 });

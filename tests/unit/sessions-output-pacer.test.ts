@@ -2,7 +2,7 @@
 // together; heavy output is batched until a batch comes out light. Clock passed in: no timers.
 import { describe, expect, it } from 'vitest';
 import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } from '../../common/flow.js';
-import { OUTPUT_SLOW_SENDS, OutputPacer } from '../../main/server/sessions/output-pacer.js';
+import { OUTPUT_SLOW_MIN_VIEWERS, OUTPUT_SLOW_SENDS, OutputPacer } from '../../main/server/sessions/output-pacer.js';
 
 describe('OutputPacer', () => {
   it('sends echoes typed back to back at once, every one (the old rule held each for the window)', () => {
@@ -47,12 +47,12 @@ describe('OutputPacer', () => {
     expect(p.sendNow(now, 10)).toBe(false);
     // A broadcast to many viewers blocked the loop past a window: the program stalled on a full
     // PTY, so the batch after it is small. That is us being slow, not the flood ending.
-    p.sent(5 * OUTPUT_BATCH_MS);
+    p.sent(5 * OUTPUT_BATCH_MS, 1000);
     now += 6 * OUTPUT_BATCH_MS;
     p.batchSent(now, 4095, 1);
     expect(p.sendNow(now + 0.5, 4095)).toBe(false);
     // The sends are quick again (the flood is over): the next light batch ends the spell.
-    p.sent(0);
+    p.sent(0, 1000);
     now += OUTPUT_BATCH_MS;
     p.batchSent(now, 20, 1);
     expect(p.sendNow(now + 1, 1)).toBe(true);
@@ -63,18 +63,28 @@ describe('OutputPacer', () => {
     let now = 0;
     for (let i = 0; i < OUTPUT_SLOW_SENDS; i++) {
       expect(p.sendNow(now, 4095)).toBe(true);
-      p.sent(3 * OUTPUT_BATCH_MS); // a broadcast to many viewers
+      p.sent(3 * OUTPUT_BATCH_MS, 1000); // a broadcast to many viewers
       now += 3 * OUTPUT_BATCH_MS + 0.1;
     }
     expect(p.sendNow(now, 4095)).toBe(false);
   });
 
+  it('slow sends to few viewers (preempted, GC) never batch: the fan-out is not why', () => {
+    const p = new OutputPacer();
+    let now = 0;
+    for (let i = 0; i < 10; i++) {
+      expect(p.sendNow(now, 1)).toBe(true);
+      p.sent(3 * OUTPUT_BATCH_MS, OUTPUT_SLOW_MIN_VIEWERS - 1);
+      now += 3 * OUTPUT_BATCH_MS + 0.1;
+    }
+  });
+
   it('one slow send alone (a GC pause, the thread preempted) leaves the next echo instant', () => {
     const p = new OutputPacer();
     expect(p.sendNow(0, 1)).toBe(true);
-    p.sent(3 * OUTPUT_BATCH_MS);
+    p.sent(3 * OUTPUT_BATCH_MS, 1000);
     expect(p.sendNow(20, 1)).toBe(true);
-    p.sent(0);
+    p.sent(0, 1000);
     expect(p.sendNow(40, 1)).toBe(true);
   });
 });

@@ -20,14 +20,19 @@ import { OUTPUT_BATCH_MS, OUTPUT_QUIET_MAX_BYTES, OUTPUT_QUIET_MAX_FLUSHES } fro
  *  GC pause or the thread preempted on a busy machine, and batching the next echo for it would
  *  cost that echo a window (echo p99 2 -> 7-10 ms with a one-send rule, echo-batch.mjs). */
 export const OUTPUT_SLOW_SENDS = 2;
+/** Below this many viewers a send is not slow for its fan-out: a 1-viewer send that outlasts a
+ *  window was preempted or paused for GC (a loaded machine does it twice in a row too), and
+ *  batching would only cost the next echo a window. The slow broadcasts this rule is for are
+ *  to hundreds of sockets (perf-flood.md: ~5 ms per send at 1,000 viewers under Node). */
+export const OUTPUT_SLOW_MIN_VIEWERS = 32;
 
 export class OutputPacer {
   private windowStart = -Infinity;
   private windowSends = 0;
   private windowBytes = 0;
   private heavy = false;
-  /** How long the last send took (broadcast, screen, recording), in the caller's clock. */
-  private lastSendMs = 0;
+  /** The last send outlasted a window, to enough viewers for the fan-out to be why. */
+  private lastSlow = false;
   /** Sends in a row slower than OUTPUT_BATCH_MS. */
   private slowSends = 0;
 
@@ -54,11 +59,12 @@ export class OutputPacer {
     return false;
   }
 
-  /** A send (at once or a batch) took `ms`: slower than a batch window, it keeps a heavy spell
-   *  going, and OUTPUT_SLOW_SENDS such in a row start one. */
-  sent(ms: number): void {
-    this.lastSendMs = ms;
-    this.slowSends = ms > OUTPUT_BATCH_MS ? this.slowSends + 1 : 0;
+  /** A send (at once or a batch) to `viewers` sockets took `ms`: slower than a batch window with
+   *  at least OUTPUT_SLOW_MIN_VIEWERS, it keeps a heavy spell going, and OUTPUT_SLOW_SENDS such
+   *  in a row start one. */
+  sent(ms: number, viewers: number): void {
+    this.lastSlow = ms > OUTPUT_BATCH_MS && viewers >= OUTPUT_SLOW_MIN_VIEWERS;
+    this.slowSends = this.lastSlow ? this.slowSends + 1 : 0;
   }
 
   /** A batch went out when its OUTPUT_BATCH_MS ran out, holding `bytes` in `reads` PTY reads:
@@ -66,7 +72,7 @@ export class OutputPacer {
    *  slow (then the output was held back by us, and batching is what pays). */
   batchSent(now: number, bytes: number, reads: number): void {
     if (bytes >= OUTPUT_QUIET_MAX_BYTES || reads >= OUTPUT_QUIET_MAX_FLUSHES) return;
-    if (this.lastSendMs > OUTPUT_BATCH_MS) return;
+    if (this.lastSlow) return;
     this.heavy = false;
     this.windowStart = now;
     this.windowSends = 0;

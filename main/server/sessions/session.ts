@@ -262,11 +262,12 @@ export class PtySession implements SessionHandle {
     this.pending = [];
     this.pendingBytes = 0;
     const start = Date.now();
+    const viewers = this.viewers.size;
     this.viewers.broadcast(batch); // first: viewers never wait for the parser or the disk
     this.ring.append(batch);
     this.screen.write(batch);
     this.recording.output(batch);
-    this.pacer.sent(Date.now() - start);
+    this.pacer.sent(Date.now() - start, viewers);
     // Neither the parser nor the disk may fall behind without bound: past either backlog the
     // PTY is paused, and resumed once both are low (maybeResume).
     if (!this.paused && (this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
