@@ -1,10 +1,11 @@
-// output floods to N viewers against a separate serve, then RSS 10 s later
+// output floods to N viewers against a separate serve, then RSS 10 s later (TRACE=file: the child's stdout, e.g. with NODEOPTS=--trace-gc)
+import { createRequire } from 'node:module'; const require = createRequire(import.meta.url);
 import { spawn } from 'node:child_process';
 import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import WebSocket from 'ws';
 const dir = mkdtempSync('/tmp/porthole-memflood-');
 const extra = (process.env.NODEOPTS ?? '').split(' ').filter(Boolean);
-const child = spawn(process.env.RT ?? process.execPath, [...extra, 'bin/porthole.js', 'serve', '--port', '0', '--data-dir', dir, '--no-auth'], { stdio: ['ignore', 'pipe', 'ignore'] });
+const child = spawn(process.env.RT ?? process.execPath, [...extra, 'bin/porthole.js', 'serve', '--port', '0', '--data-dir', dir, '--no-auth'], { stdio: ['ignore', 'pipe', 'ignore'] }); child.stdout.on('data', (d) => process.env.TRACE && require('fs').appendFileSync(process.env.TRACE, d));;
 const url = await new Promise((res) => { let b = ''; child.stdout.on('data', (d) => { b += d; const m = /listening on (\S+)/.exec(b); if (m) res(m[1]); }); });
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
