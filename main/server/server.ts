@@ -21,7 +21,6 @@ import { RevocationStore } from './auth/revocations.js';
 import { ShareRegistry, type ShareEndReason } from './auth/shares.js';
 import { TokenService } from './auth/tokens.js';
 import { DataDir } from './datadir.js';
-import { IdleMemory } from './idle-memory.js';
 import { checkTlsMaterial } from './tls-check.js';
 import { fsRouter } from './fs/router.js';
 import { createApp } from './http/app.js';
@@ -140,8 +139,6 @@ export class Server {
   private readonly handler: (req: IncomingMessage, res: ServerResponse) => void;
   private readonly tlsMaterial: { cert: Buffer; key: Buffer } | undefined;
   private readonly disposers: Array<() => void> = [];
-  /** Gives back what a burst grew (idle-memory.ts); its counts are for tests. */
-  readonly idleMemory: IdleMemory;
   private http: HttpServer | undefined;
   private listenUrl: string | undefined;
   private links: LinkBase | undefined;
@@ -196,9 +193,6 @@ export class Server {
       originPolicy: () => this.requestPolicy(),
       maxSockets: limits.sockets,
     });
-
-    this.idleMemory = new IdleMemory({ onCollect: () => this.sessions.collectScreens() });
-    this.disposers.push(() => this.idleMemory.dispose());
 
     // Wire the event sources into the one bus, and revocations into the socket layer.
     this.disposers.push(

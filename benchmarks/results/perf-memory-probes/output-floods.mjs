@@ -28,7 +28,7 @@ for (const viewers of [1, 10, 100]) {
   await api(`/api/sessions/${s.id}/input`, { data: '\n' });
   await Promise.race([Promise.all(done), sleep(30000)]);
   for (const ws of socks) ws.close();
-  await api(`/api/sessions/${s.id}`, undefined, 'DELETE');
+  if (!process.env.KEEP) await api(`/api/sessions/${s.id}`, undefined, 'DELETE'); // KEEP=1: sessions (and the screen worker) stay
 }
 const after = rss();
 await sleep(10000);

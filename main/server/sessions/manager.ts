@@ -201,11 +201,6 @@ export class SessionManager {
     await this.screens.dispose();
   }
 
-  /** One full GC in the screen worker, if it runs (idle-memory.ts). */
-  collectScreens(): void {
-    this.screens.collect();
-  }
-
   onEvent(listener: (e: ServerEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -83,11 +83,6 @@ export class ScreenHost {
     }
   }
 
-  /** Asks a running worker for one full GC of its isolate (idle-memory.ts). */
-  collect(): void {
-    this.worker?.postMessage({ t: 'gc' } satisfies ToScreenWorker);
-  }
-
   get size(): number {
     return this.clients.size;
   }

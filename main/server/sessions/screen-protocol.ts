@@ -5,8 +5,6 @@
 export type ToScreenWorker =
   | { t: 'open'; s: number; cols: number; rows: number; scrollback: number }
   | { t: 'close'; s: number }
-  /** The server went quiet after a burst (idle-memory.ts): one full GC of this isolate. */
-  | { t: 'gc' }
   /** `mute`: replayed output (a rebuilt screen): its query answers are not sent again. */
   | { t: 'data'; s: number; d: Uint8Array; mute?: boolean }
   | { t: 'resize'; s: number; cols: number; rows: number }

@@ -14,7 +14,6 @@ import type * as Serialize from '@xterm/addon-serialize';
 import { oscColorReply } from '../../../common/terminal-queries.js';
 import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
 import { screenPreview } from './screen-preview.js';
-import { fullGc } from '../full-gc.js';
 
 // Both packages are CommonJS: their classes hang off the default export on Node and Bun alike.
 const { Terminal } = headless;
@@ -200,10 +199,6 @@ const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
 };
 
 port.on('message', (m: ToScreenWorker) => {
-  if (m.t === 'gc') {
-    fullGc(); // once idle, nothing here allocates, so V8 would never collect on its own
-    return;
-  }
   if (m.t === 'open') {
     open(m.s, m.cols, m.rows, m.scrollback);
     return;
