@@ -13,6 +13,7 @@ const api = (p, body, method = 'POST') => fetch(url + p, { method, headers: { 'c
 await sleep(1500);
 const idle = rss();
 const LINES = Number(process.env.LINES ?? 200000);
+const ms = {};
 for (const viewers of [1, 10, 100]) {
   const s = await (await api('/api/sessions', { command: ['sh', '-c', `read _; seq 1 ${LINES}; echo FLOOD-DONE; exec sleep 3600`] })).json();
   const socks = [];
@@ -25,8 +26,10 @@ for (const viewers of [1, 10, 100]) {
     socks.push(ws);
   }
   await sleep(300);
+  const t0 = performance.now();
   await api(`/api/sessions/${s.id}/input`, { data: '\n' });
   await Promise.race([Promise.all(done), sleep(30000)]);
+  ms[viewers] = Math.round(performance.now() - t0);
   for (const ws of socks) ws.close();
   if (!process.env.KEEP) await api(`/api/sessions/${s.id}`, undefined, 'DELETE'); // KEEP=1: sessions (and the screen worker) stay
 }
@@ -35,5 +38,5 @@ await sleep(10000);
 const settled = rss();
 if (process.env.MEMLOG) { child.kill("SIGUSR2"); await sleep(1000); console.log("after memlog", rss().toFixed(1)); }
 if (process.env.SMAPS) writeFileSync(process.env.SMAPS, readFileSync(`/proc/${child.pid}/smaps`));
-console.log(JSON.stringify({ lines: LINES, idle: +idle.toFixed(1), after: +after.toFixed(1), settled10s: +settled.toFixed(1) }));
+console.log(JSON.stringify({ lines: LINES, idle: +idle.toFixed(1), after: +after.toFixed(1), settled10s: +settled.toFixed(1), floodMs: ms }));
 child.kill('SIGTERM');

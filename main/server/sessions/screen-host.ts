@@ -22,6 +22,14 @@ const FROM_SOURCE = import.meta.url.endsWith('.ts');
  */
 export const SCREEN_WORKER_IDLE_MS = 2000;
 
+/**
+ * The worker isolate's young generation, MB. V8's default grows it to ~32 MB during a flood and
+ * never shrinks it once the worker idles (a forced GC does not either): with 8, a server whose
+ * sessions stay open settles 24-27 MB lower after floods, for ~5% more parse time (4: 16-42 MB
+ * lower but parsing 23-55% slower). benchmarks/results/perf-memory.md, round 2.
+ */
+export const SCREEN_WORKER_YOUNG_GEN_MB = 8;
+
 /** A worker that died is restarted (its screens rebuilt by their sessions) at most this many
  *  times a minute; past that, screens stay on live output only until a minute has passed. */
 export const SCREEN_WORKER_RESTARTS_PER_MINUTE = 5;
@@ -103,9 +111,10 @@ export class ScreenHost {
 
   private ensureWorker(): Worker {
     if (this.worker) return this.worker;
+    const options = { resourceLimits: { maxYoungGenerationSizeMb: SCREEN_WORKER_YOUNG_GEN_MB } };
     const worker = FROM_SOURCE
-      ? new Worker(new URL('../../../dist/main/server/sessions/screen-worker.js', import.meta.url))
-      : new Worker(new URL('./screen-worker.js', import.meta.url));
+      ? new Worker(new URL('../../../dist/main/server/sessions/screen-worker.js', import.meta.url), options)
+      : new Worker(new URL('./screen-worker.js', import.meta.url), options);
     worker.on('message', (m: FromScreenWorker) => this.clients.get(m.s)?.onMessage(m));
     worker.on('error', (err) => {
       this.logger.error('screen worker failed; restarting it and rebuilding its screens', { err });
