@@ -51,9 +51,12 @@ export function readFirstLine(input: Input): Promise<string> {
 /** Reads one line from a TTY in raw mode, echoing nothing. Ctrl-C/Ctrl-D abort. */
 export function promptHidden(prompt: string, input: Input, output: NodeJS.WritableStream): Promise<string> {
   return new Promise((resolve, reject) => {
+    // Echo off before the prompt shows: someone who types as soon as they see it must not have
+    // the password echoed (CI caught it: the retry's prompt came before raw mode, and a password
+    // typed on it appeared on the screen).
+    input.setRawMode?.(true);
     output.write(prompt);
     let text = '';
-    input.setRawMode?.(true);
     const finish = (err?: Error) => {
       input.off('data', onData);
       input.setRawMode?.(false);
