@@ -18,10 +18,7 @@ import {
 } from '../../common/preview.js';
 import { brand } from './screens.js';
 import { stageGeometry } from './stage.js';
-import { FONT_FAMILY, THEME } from './theme.js';
-
-/** The font size xterm.js is created with (terminal.ts's default), so cells line up. */
-const PREVIEW_FONT_PX = 14;
+import { FONT_FAMILY, FONT_SIZE_PX, THEME } from './theme.js';
 
 const state: { host: HTMLElement | null; paintedMs: number | null; taken: boolean } = { host: null, paintedMs: null, taken: false };
 
@@ -158,10 +155,10 @@ function runSpan([text, fg, bg, flags]: PreviewRun): HTMLSpanElement {
 export function cellBox(cols: number, rows: number): { width: number; rowHeight: number } {
   const dpr = window.devicePixelRatio || 1;
   const ctx = document.createElement('canvas').getContext('2d');
-  let charW = 0.6 * PREVIEW_FONT_PX;
-  let charH = Math.ceil(1.15 * PREVIEW_FONT_PX);
+  let charW = 0.6 * FONT_SIZE_PX;
+  let charH = Math.ceil(1.15 * FONT_SIZE_PX);
   if (ctx) {
-    ctx.font = `${PREVIEW_FONT_PX}px ${FONT_FAMILY}`;
+    ctx.font = `${FONT_SIZE_PX}px ${FONT_FAMILY}`;
     const m = ctx.measureText('W');
     if (m.width > 0 && m.fontBoundingBoxAscent + m.fontBoundingBoxDescent > 0) {
       charW = m.width;
@@ -181,7 +178,7 @@ export function drawPreview(p: ScreenPreview): HTMLElement {
   const screen = document.createElement('div');
   screen.className = 'preview-screen';
   screen.style.fontFamily = FONT_FAMILY;
-  screen.style.fontSize = `${PREVIEW_FONT_PX}px`;
+  screen.style.fontSize = `${FONT_SIZE_PX}px`;
   const box = cellBox(p.cols, p.rows);
   screen.style.width = `${box.width}px`;
   screen.style.setProperty('--preview-row-h', `${box.rowHeight}px`);

@@ -8,7 +8,7 @@ import { Unicode11Addon } from '@xterm/addon-unicode11';
 import { WebLinksAddon } from '@xterm/addon-web-links';
 import type { WebglAddon } from '@xterm/addon-webgl';
 import { copyText, h } from './dom.js';
-import { FONT_FAMILY, THEME } from './theme.js';
+import { FONT_FAMILY, FONT_SIZE_PX, THEME } from './theme.js';
 
 export { FONT_FAMILY, THEME } from './theme.js';
 
@@ -60,7 +60,7 @@ export function createTerminal(parent: HTMLElement, opts: TermOptions = {}): Ter
     allowProposedApi: true, // Unicode 11 widths and search decorations
     theme: THEME,
     fontFamily: FONT_FAMILY,
-    fontSize: opts.fontSize ?? 14,
+    fontSize: opts.fontSize ?? FONT_SIZE_PX,
     cursorBlink: !opts.readOnly,
     disableStdin: opts.readOnly ?? false,
     scrollback: 10_000,

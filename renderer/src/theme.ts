@@ -30,3 +30,6 @@ export const THEME: ITheme = {
 
 export const FONT_FAMILY =
   '"JetBrains Mono", "Cascadia Mono", "Fira Code", "DejaVu Sans Mono", Menlo, Consolas, "Liberation Mono", monospace';
+/** The terminal's font size, px: xterm.js is created with it, and the share page's preview draws
+ *  its cells at it so they line up with xterm's first screen. */
+export const FONT_SIZE_PX = 14;
