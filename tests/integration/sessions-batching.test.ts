@@ -9,6 +9,18 @@ import { connectFrames } from '../helpers/frame-socket.js';
 import { inChildProcess, startServer } from '../helpers/server.js';
 
 const binaryFrames = (frames: ReadonlyArray<{ kind: string }>, from = 0) => frames.slice(from).filter((f) => f.kind === 'binary').length;
+const FLOOD = ['sh', '-c', 'stty -echo; read _; seq 1 200000; echo flood-done; exec sleep 60'];
+
+/** A viewer on session `id` starts the flood and reads it to its end: its bytes and frames. */
+async function viewFlood(ts: Awaited<ReturnType<typeof startServer>>, id: string): Promise<{ bytes: number; frames: number }> {
+  const v = connectFrames(ts, id);
+  await v.waitForText('ready');
+  const mark = v.frames.length;
+  const before = v.binaryBytes;
+  v.ws.send(Buffer.from('\r'));
+  await v.waitForOutput('flood-done', 120_000, mark);
+  return { bytes: v.binaryBytes - before, frames: binaryFrames(v.frames, mark) };
+}
 
 describe('output batching', () => {
   it.skipIf(inChildProcess)('echoes of keys typed back to back go out at once: one frame per key, no batch timer', async () => {
@@ -36,15 +48,8 @@ describe('output batching', () => {
 
   it('a flood of `seq 1 200000` still travels in large frames', async () => {
     const ts = await startServer();
-    const s = await ts.createSession({ command: ['sh', '-c', 'stty -echo; read _; seq 1 200000; echo flood-done; exec sleep 60'] });
-    const v = connectFrames(ts, s.id);
-    await v.waitForText('ready');
-    const mark = v.frames.length;
-    const before = v.binaryBytes;
-    v.ws.send(Buffer.from('\r'));
-    await v.waitForOutput('flood-done', 120_000, mark);
-    const frames = binaryFrames(v.frames, mark);
-    const bytes = v.binaryBytes - before;
+    const s = await ts.createSession({ command: FLOOD });
+    const { bytes, frames } = await viewFlood(ts, s.id);
     expect(bytes).toBeGreaterThan(1_200_000);
     // One frame per PTY read would be ~4 KiB each (300+ frames); batches are far larger.
     expect(bytes / frames).toBeGreaterThan(8 * 1024);
@@ -57,7 +62,7 @@ describe('output batching', () => {
   const SLOW_SEND_MS = 3 * OUTPUT_BATCH_MS;
   it.skipIf(inChildProcess)('a flood still travels in large frames while each broadcast is slow (many viewers)', async () => {
     const ts = await startServer();
-    const s = await ts.createSession({ command: ['sh', '-c', 'stty -echo; read _; seq 1 200000; echo flood-done; exec sleep 60'] });
+    const s = await ts.createSession({ command: FLOOD });
     const handle = ts.server.sessions.get(s.id);
     if (!handle) throw new Error('no session');
     const attach = handle.attach.bind(handle);
@@ -77,14 +82,7 @@ describe('output batching', () => {
     const others = Array.from({ length: OUTPUT_SLOW_MIN_VIEWERS - 1 }, () =>
       attach({ bufferedAmount: 0, sendBinary: () => {}, sendText: () => {}, close: () => {} }),
     );
-    const v = connectFrames(ts, s.id);
-    await v.waitForText('ready');
-    const mark = v.frames.length;
-    const before = v.binaryBytes;
-    v.ws.send(Buffer.from('\r'));
-    await v.waitForOutput('flood-done', 120_000, mark);
-    const frames = binaryFrames(v.frames, mark);
-    const bytes = v.binaryBytes - before;
+    const { bytes, frames } = await viewFlood(ts, s.id);
     expect(bytes).toBeGreaterThan(1_200_000);
     // Before, a batch held back by the slow send came out light and the pacer went back to one
     // frame per PTY read (Node at 1,000 viewers: 368 frames of ~4 KiB per viewer, Bun 16).
