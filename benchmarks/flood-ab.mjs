@@ -11,18 +11,15 @@
 // Ratio = raw ms of the round / ms here (1.0 = as fast as reading the bare PTY); the time runs
 // until the last viewer has seen the end. CPU = the server's utime+stime per thread class
 // (main thread, niced threads = the screen worker, the rest), over the flood plus 1.5 s after.
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request, requestOk } from './lib/http.mjs';
 import { readdirSync, readFileSync } from 'node:fs';
 import { percentile } from './lib/stats.mjs';
-import { ROOT, runtimeExe } from './lib/targets.mjs';
+import { parseTargetFlag, rawPty, startServe } from './lib/ab-serve.mjs';
 import { floodOnce } from './lib/workloads.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const opts = { rounds: 5, viewers: [1, 10], lines: 1_000_000, runtime: 'node', targets: [], json: null };
 for (const a of process.argv.slice(2)) {
   const [k, ...rest] = a.replace(/^--/, '').split('=');
@@ -32,14 +29,8 @@ for (const a of process.argv.slice(2)) {
   else if (k === 'lines') opts.lines = Number(v);
   else if (k === 'runtime') opts.runtime = v;
   else if (k === 'json') opts.json = path.resolve(v);
-  else if (k === 'target') {
-    const [name, ...spec] = v.split('=');
-    const words = spec.join('=').split(' ').filter(Boolean);
-    const env = Object.fromEntries(words.filter((w) => w.startsWith('@')).map((w) => w.slice(1).split('=')));
-    const runtimeArgs = words.filter((w) => w.startsWith('%')).map((w) => w.slice(1));
-    const [entry, ...args] = words.filter((w) => !w.startsWith('@') && !w.startsWith('%'));
-    opts.targets.push({ name, entry: path.resolve(entry), args, env, runtimeArgs });
-  } else {
+  else if (k === 'target') opts.targets.push(parseTargetFlag(v));
+  else {
     process.stderr.write(`flood-ab: unknown flag ${a}\n`);
     process.exit(2);
   }
@@ -50,46 +41,17 @@ if (opts.targets.length === 0) {
 }
 const log = (m) => process.stderr.write(`[flood-ab] ${m}\n`);
 
-function rawFlood(lines) {
-  return new Promise((resolve, reject) => {
-    // Three floods in one process, the median: the first of a fresh process runs cold.
-    const child = spawn(runtimeExe(opts.runtime), [path.join(HERE, 'lib', 'raw-pty.mjs'), 'flood', '3', String(lines)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => {
-      if (code !== 0) return reject(new Error(`raw-pty exited ${code}`));
-      const ms = JSON.parse(out).samples.map((x) => x.ms);
-      resolve({ ms: percentile(ms, 50) });
-    });
-  });
+async function rawFlood(lines) {
+  // Three floods in one process, the median: the first of a fresh process runs cold.
+  const r = await rawPty(opts.runtime, 'flood', 3, lines);
+  return { ms: percentile(r.samples.map((x) => x.ms), 50) };
 }
 
 async function startTarget(spec) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'porthole-ab-'));
-  const isRelay = spec.entry.endsWith('relay-server.mjs');
-  const argv = isRelay ? [spec.entry, ...spec.args] : [spec.entry, 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir, ...spec.args];
-  const child = spawn(runtimeExe(opts.runtime), [...spec.runtimeArgs, ...argv], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORTHOLE_PASSWORD: '', ...spec.env },
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1].replace(/\/$/, ''));
-    });
-    child.on('exit', (code) => reject(new Error(`${spec.name} exited ${code}: ${err}`)));
-  });
-  const t = {
-    name: spec.name,
-    pid: child.pid,
-    url,
+  const t = await startServe(spec, opts.runtime);
+  const { url } = t;
+  return {
+    ...t,
     async createSession({ command, cols = 80, rows = 24 }) {
       const res = await requestOk('POST', `${url}/api/sessions`, { command, cwd: os.tmpdir(), cols, rows });
       return res.json.id;
@@ -97,13 +59,7 @@ async function startTarget(spec) {
     deleteSession: (id) => request('DELETE', `${url}/api/sessions/${id}`),
     input: (id, text) => requestOk('POST', `${url}/api/sessions/${id}/input`, { data: text }),
     viewerTarget: (id) => ({ kind: 'ws', url: `${url.replace(/^http/, 'ws')}/api/sessions/${id}/ws` }),
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
   };
-  return t;
 }
 
 /** CPU seconds of the server's threads: its main thread, its niced threads (the screen

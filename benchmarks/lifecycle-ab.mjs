@@ -6,16 +6,13 @@
 // POST and DELETE are timed apart (median per round), which says where the time goes.
 //   node benchmarks/lifecycle-ab.mjs --target=NAME=ENTRY[ ARG...][ %RUNTIME-ARG...] ... [--rounds=5] [--count=100]
 //        [--runtime=node|bun] [--json=FILE]
-import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { request, requestOk } from './lib/http.mjs';
 import { percentile } from './lib/stats.mjs';
-import { ROOT, runtimeExe } from './lib/targets.mjs';
+import { parseTargetFlag, rawPty, startServe } from './lib/ab-serve.mjs';
 
-const HERE = path.dirname(fileURLToPath(import.meta.url));
 const opts = { rounds: 5, count: 100, runtime: 'node', targets: [], json: null };
 for (const a of process.argv.slice(2)) {
   const [k, ...rest] = a.replace(/^--/, '').split('=');
@@ -24,13 +21,8 @@ for (const a of process.argv.slice(2)) {
   else if (k === 'count') opts.count = Number(v);
   else if (k === 'runtime') opts.runtime = v;
   else if (k === 'json') opts.json = path.resolve(v);
-  else if (k === 'target') {
-    const [name, ...spec] = v.split('=');
-    const words = spec.join('=').split(' ').filter(Boolean);
-    const runtimeArgs = words.filter((w) => w.startsWith('%')).map((w) => w.slice(1));
-    const [entry, ...args] = words.filter((w) => !w.startsWith('%'));
-    opts.targets.push({ name, entry: path.resolve(entry), args, runtimeArgs });
-  } else {
+  else if (k === 'target') opts.targets.push(parseTargetFlag(v));
+  else {
     process.stderr.write(`lifecycle-ab: unknown flag ${a}\n`);
     process.exit(2);
   }
@@ -41,48 +33,10 @@ if (opts.targets.length === 0) {
 }
 const log = (m) => process.stderr.write(`[lifecycle-ab] ${m}\n`);
 
-function rawSpawnReap(count) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(runtimeExe(opts.runtime), [path.join(HERE, 'lib', 'raw-pty.mjs'), 'spawn', '1', String(count)], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    let out = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.on('exit', (code) => (code === 0 ? resolve(JSON.parse(out).samples[0]) : reject(new Error(`raw-pty exited ${code}`))));
-  });
+async function rawSpawnReap(count) {
+  return (await rawPty(opts.runtime, 'spawn', 1, count)).samples[0];
 }
 
-async function startTarget(spec) {
-  const dataDir = mkdtempSync(path.join(os.tmpdir(), 'porthole-lab-'));
-  // benchmarks/lib/relay-server.mjs (the bound) takes no serve flags.
-  const argv = spec.entry.endsWith('relay-server.mjs') ? [spec.entry, ...spec.args] : [spec.entry, 'serve', '--port', '0', '--no-auth', '--data-dir', dataDir, ...spec.args];
-  const child = spawn(runtimeExe(opts.runtime), [...spec.runtimeArgs, ...argv], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, PORTHOLE_PASSWORD: '' },
-  });
-  let err = '';
-  child.stderr.on('data', (d) => (err = (err + d).slice(-2000)));
-  const url = await new Promise((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1].replace(/\/$/, ''));
-    });
-    child.on('exit', (code) => reject(new Error(`${spec.name} exited ${code}: ${err}`)));
-  });
-  return {
-    name: spec.name,
-    pid: child.pid,
-    url,
-    async stop() {
-      child.kill('SIGTERM');
-      await new Promise((r) => (child.exitCode !== null ? r() : child.once('exit', r)));
-      rmSync(dataDir, { recursive: true, force: true });
-    },
-  };
-}
 
 async function loop(t, count) {
   const post = [];
@@ -107,7 +61,7 @@ const stats = (xs) => {
 };
 
 const targets = [];
-for (const spec of opts.targets) targets.push(await startTarget(spec));
+for (const spec of opts.targets) targets.push(await startServe(spec, opts.runtime));
 const samples = {};
 const raws = [];
 try {
