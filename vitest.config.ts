@@ -20,6 +20,7 @@ export const BUN_FILES = [
   'tests/integration/sessions-recording.test.ts',
   'tests/integration/sessions-backpressure.test.ts',
   'tests/integration/shutdown.test.ts',
+  'tests/integration/memory-settle.test.ts',
   'tests/integration/serve-cli.test.ts',
   'tests/integration/runtime.test.ts',
   'tests/integration/http-fs.test.ts',

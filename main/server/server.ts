@@ -32,6 +32,7 @@ import { refuseRequest } from './http/errors.js';
 import { Authenticator } from './http/principal.js';
 import type { SseHub } from './http/sse.js';
 import { createLogger, type Logger } from './log.js';
+import { MemorySettle } from './memory-settle.js';
 import { SessionManager } from './sessions/manager.js';
 import { RecordingJanitor } from './sessions/retention.js';
 import { ControlRequests } from './sharing/control.js';
@@ -145,6 +146,7 @@ export class Server {
   private readonly janitor: RecordingJanitor | undefined;
   private originPolicy: OriginPolicy | undefined;
   private closing: Promise<void> | undefined;
+  private readonly settle: MemorySettle;
 
   private constructor(
     options: ServerOptions,
@@ -170,6 +172,7 @@ export class Server {
       keepRecordings: options.keepRecordings,
       pty: options.pty,
     });
+    this.settle = new MemorySettle({ runtime: options.runtime.name, logger: this.logger, alsoCollect: () => this.sessions.collectGarbage() });
     if (options.recordingRetentionSeconds !== undefined) {
       this.janitor = new RecordingJanitor({
         dir: parts.dataDir.recordingsDir,
@@ -418,6 +421,7 @@ export class Server {
     // Sockets first, so viewers hear 1001 (server stopping) rather than 1000 (session ended).
     await this.gateway.close();
     this.control.dispose(); // no lapse timer outlives the server
+    this.settle.dispose();
     this.sse.close();
     try {
       await this.sessions.closeAll();

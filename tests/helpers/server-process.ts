@@ -55,17 +55,15 @@ export async function startServerChild(runtime: CliRuntime, dataDir: string, ove
   }
   if (Object.keys(config).length > 0) await writeFile(join(dataDir, 'config.json'), JSON.stringify(config), { mode: 0o600 });
 
+  // With a logger, the child logs everything; the test's logger gets each line (and filters by its own level).
+  if (overrides.logger) env.PORTHOLE_LOG_LEVEL = 'debug';
   const cmd = portholeCommand(args, runtime);
   const child = spawn(cmd.file, cmd.args, { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   let err = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-  if (overrides.logger) {
-    // The child logs everything; the test's logger gets each line (and filters by its own level).
-    env.PORTHOLE_LOG_LEVEL = 'debug';
-    forwardLog(child, overrides.logger);
-  }
+  if (overrides.logger) forwardLog(child, overrides.logger);
   const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
 
   const started = await new Promise<{ url: string; token: string }>((resolveStart, reject) => {

@@ -5,7 +5,8 @@ import { readFileSync, writeFileSync, mkdtempSync } from 'node:fs';
 import WebSocket from 'ws';
 const dir = mkdtempSync('/tmp/porthole-memflood-');
 const extra = (process.env.NODEOPTS ?? '').split(' ').filter(Boolean);
-const child = spawn(process.env.RT ?? process.execPath, [...extra, 'bin/porthole.js', 'serve', '--port', '0', '--data-dir', dir, '--no-auth'], { stdio: ['ignore', 'pipe', 'ignore'] }); child.stdout.on('data', (d) => process.env.TRACE && require('fs').appendFileSync(process.env.TRACE, d));;
+const child = spawn(process.env.RT ?? process.execPath, [...extra, 'bin/porthole.js', 'serve', '--port', '0', '--data-dir', dir, '--no-auth'], { stdio: ['ignore', 'pipe', process.env.TRACE ? 'pipe' : 'ignore'] });
+for (const s of [child.stdout, child.stderr]) s?.on('data', (d) => process.env.TRACE && require('fs').appendFileSync(process.env.TRACE, d));
 const url = await new Promise((res) => { let b = ''; child.stdout.on('data', (d) => { b += d; const m = /listening on (\S+)/.exec(b); if (m) res(m[1]); }); });
 const rss = () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))[1]) / 1024;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -34,9 +35,11 @@ for (const viewers of [1, 10, 100]) {
   if (!process.env.KEEP) await api(`/api/sessions/${s.id}`, undefined, 'DELETE'); // KEEP=1: sessions (and the screen worker) stay
 }
 const after = rss();
-await sleep(10000);
+// SERIES=1: RSS once a second over the settle, to see when memory comes back.
+const series = [];
+for (let i = 0; i < 10; i++) { await sleep(1000); if (process.env.SERIES) series.push(+rss().toFixed(1)); }
 const settled = rss();
 if (process.env.MEMLOG) { child.kill("SIGUSR2"); await sleep(1000); console.log("after memlog", rss().toFixed(1)); }
 if (process.env.SMAPS) writeFileSync(process.env.SMAPS, readFileSync(`/proc/${child.pid}/smaps`));
-console.log(JSON.stringify({ lines: LINES, idle: +idle.toFixed(1), after: +after.toFixed(1), settled10s: +settled.toFixed(1), floodMs: ms }));
+console.log(JSON.stringify({ lines: LINES, idle: +idle.toFixed(1), after: +after.toFixed(1), settled10s: +settled.toFixed(1), floodMs: ms, ...(series.length ? { series } : {}) }));
 child.kill('SIGTERM');

@@ -201,6 +201,11 @@ export class SessionManager {
     await this.screens.dispose();
   }
 
+  /** The screen worker's share of a settle (memory-settle.ts): a full GC there too. */
+  collectGarbage(): void {
+    this.screens.collectGarbage();
+  }
+
   onEvent(listener: (e: ServerEvent) => void): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);

@@ -91,6 +91,11 @@ export class ScreenHost {
     }
   }
 
+  /** Asks a running worker for a full GC (memory-settle.ts); starts none. */
+  collectGarbage(): void {
+    this.worker?.postMessage({ t: 'gc' } satisfies ToScreenWorker);
+  }
+
   get size(): number {
     return this.clients.size;
   }

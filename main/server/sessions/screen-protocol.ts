@@ -5,6 +5,8 @@
 export type ToScreenWorker =
   | { t: 'open'; s: number; cols: number; rows: number; scrollback: number }
   | { t: 'close'; s: number }
+  /** The server has gone quiet after a burst: run a full GC (memory-settle.ts). */
+  | { t: 'gc' }
   /** `mute`: replayed output (a rebuilt screen): its query answers are not sent again. */
   | { t: 'data'; s: number; d: Uint8Array; mute?: boolean }
   | { t: 'resize'; s: number; cols: number; rows: number }

@@ -14,6 +14,7 @@ import type * as Serialize from '@xterm/addon-serialize';
 import { oscColorReply } from '../../../common/terminal-queries.js';
 import type { FromScreenWorker, ToScreenWorker } from './screen-protocol.js';
 import { screenPreview } from './screen-preview.js';
+import { fullCollector } from '../memory-settle.js';
 
 // Both packages are CommonJS: their classes hang off the default export on Node and Bun alike.
 const { Terminal } = headless;
@@ -198,7 +199,14 @@ const answer = (sc: Screen, m: Extract<ToScreenWorker, { t: 'req' }>): void => {
   });
 };
 
+/** This isolate's own full GC (memory-settle.ts asks for it once the server has gone quiet). */
+const collect = fullCollector('Bun' in globalThis ? 'bun' : 'node');
+
 port.on('message', (m: ToScreenWorker) => {
+  if (m.t === 'gc') {
+    collect?.();
+    return;
+  }
   if (m.t === 'open') {
     open(m.s, m.cols, m.rows, m.scrollback);
     return;

@@ -1,0 +1,101 @@
+// Gives memory back once the server goes quiet after a burst (a flood, a connect storm, the
+// start itself). V8 grows its young generation up to 3 x 16 MB under load and shrinks it only in
+// a major GC that sees a low allocation rate over the last ~5 s (Heap::ReduceNewSpaceSize),
+// which a quiet server never runs by itself: without this, RSS after one flood stays 30-60 MB
+// up for good. One collection, SETTLE_QUIET_TICKS into the quiet, and on the screen worker too.
+// benchmarks/results/perf-memory.md, round 3.
+import { runInNewContext } from 'node:vm';
+import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
+import type { RuntimeInfo } from '../../common/protocol.js';
+import type { Logger } from './log.js';
+
+/** How often the process's CPU time is sampled. */
+export const SETTLE_TICK_MS = 1000;
+/** A tick that used more CPU than this share of one core (all threads) is activity. */
+export const SETTLE_BUSY_SHARE = 0.1;
+/** A tick under this share of a core is quiet. */
+export const SETTLE_QUIET_SHARE = 0.03;
+/** Quiet ticks in a row before the collection: V8 judges the allocation rate over ~5 s, so a
+ *  GC any sooner still sees the burst and keeps the grown heap (measured: 3 s keeps it, 6 s
+ *  gives 31 MB of new space back). */
+export const SETTLE_QUIET_TICKS = 6;
+
+/** The decision alone, fed one CPU sample per tick (testable without a clock). */
+export class SettlePolicy {
+  /** Set by activity (and at start: loading the server is a burst); cleared by a collection. */
+  private dirty = true;
+  private quiet = 0;
+
+  /** `cpuMs`: CPU time of the whole process over the last `tickMs`. True: collect now. */
+  tick(cpuMs: number, tickMs: number): boolean {
+    const share = cpuMs / tickMs;
+    if (share >= SETTLE_BUSY_SHARE) this.dirty = true;
+    this.quiet = share < SETTLE_QUIET_SHARE ? this.quiet + 1 : 0;
+    if (!this.dirty || this.quiet < SETTLE_QUIET_TICKS) return false;
+    this.dirty = false;
+    return true;
+  }
+}
+
+/** A full, synchronous collection on this thread, or undefined where the runtime has none. */
+export function fullCollector(runtime: RuntimeInfo['name']): (() => void) | undefined {
+  if (runtime === 'bun') {
+    const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
+    return bun ? () => bun.gc(true) : undefined;
+  }
+  try {
+    // V8 hands out gc() to contexts made after --expose-gc is set; the flag does nothing else.
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface MemorySettleOptions {
+  runtime: RuntimeInfo['name'];
+  logger: Logger;
+  /** Also collect elsewhere (the screen worker): called right after this thread's collection. */
+  alsoCollect?: () => void;
+}
+
+function newSpaceBytes(): number {
+  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
+}
+
+/** The ticker: one unref'd interval, stopped by dispose(). */
+export class MemorySettle {
+  private readonly policy = new SettlePolicy();
+  private readonly collect: (() => void) | undefined;
+  private timer: NodeJS.Timeout | undefined;
+  private lastCpu = process.cpuUsage();
+
+  constructor(private readonly options: MemorySettleOptions) {
+    this.collect = fullCollector(options.runtime);
+    if (!this.collect) return;
+    this.timer = setInterval(() => this.onTick(), SETTLE_TICK_MS);
+    this.timer.unref();
+  }
+
+  dispose(): void {
+    if (this.timer) clearInterval(this.timer);
+    this.timer = undefined;
+  }
+
+  private onTick(): void {
+    const used = process.cpuUsage(this.lastCpu);
+    this.lastCpu = process.cpuUsage();
+    if (!this.policy.tick((used.user + used.system) / 1000, SETTLE_TICK_MS)) return;
+    const before = process.memoryUsage().rss;
+    const ns0 = newSpaceBytes();
+    const t0 = performance.now();
+    this.collect?.();
+    this.options.alsoCollect?.();
+    const ms = performance.now() - t0;
+    // The CPU this tick spent collecting is not activity: the next sample starts after it.
+    this.lastCpu = process.cpuUsage();
+    const mb = (n: number) => Math.round(n / 104857.6) / 10;
+    this.options.logger.debug('memory settled', { rssBeforeMB: mb(before), rssAfterMB: mb(process.memoryUsage().rss), gcMs: Math.round(ms * 10) / 10, newSpaceMB: [mb(ns0), mb(newSpaceBytes())] });
+  }
+}
