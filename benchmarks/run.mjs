@@ -209,7 +209,7 @@ async function benchTarget(t, cfg, raw, sections) {
   await t.start();
   log(`  ${t.label} at ${t.url} (pid ${t.pid})`);
   try {
-    await section('mem', () => W.memIdle(t));
+    await section('mem', () => W.memIdle(t, cfg));
     await section('api', () => W.apiLoad(t, cfg, log));
     await section('lifecycle', async () => {
       const f = await W.lifecycle(t, cfg);

@@ -295,9 +295,17 @@ export async function lateJoin(t, cfg) {
 
 // ---------------------------------------------------------------- memory
 
-export async function memIdle(t) {
+/** RSS 1 s after the server said it listens (still holding what the start allocated), and once
+ *  it has sat idle for `settleMs` (what `top` shows for a server nobody uses: the issue's row). */
+export async function memIdle(t, cfg) {
   await sleep(1000);
-  return { 'mem.idleMB': summarize([(await stableRss(t.pid)) / 1024], 'MB') };
+  const start = (await stableRss(t.pid)) / 1024;
+  await sleep(Math.max(0, cfg.settleMs - 1500));
+  const idle = (await stableRss(t.pid)) / 1024;
+  return {
+    'mem.startMB': summarize([start], 'MB', { afterMs: 1000 }),
+    'mem.idleMB': summarize([idle], 'MB', { afterMs: cfg.settleMs }),
+  };
 }
 
 export async function memAfterFlood(t, cfg) {
@@ -320,18 +328,23 @@ export async function wsLoad(t, n, cfg, log, { skipFlood = false } = {}) {
   const farm = new ViewerFarm(processes);
   const figures = {};
   try {
-    await sleep(300);
+    // Both readings come after the same settle, so neither carries an earlier burst's heap:
+    // 1 s after the connects (just joined) and settleMs after them (idle viewers: the issue's row).
+    await sleep(cfg.settleMs);
     const before = await stableRss(t.pid);
     const conn = await farm.connect(t.viewerTarget(id), n, { concurrency: cfg.connectConcurrency, timeoutMs: 300_000 });
     await sleep(1000);
+    const joined = await stableRss(t.pid);
+    await sleep(Math.max(0, cfg.settleMs - 1500));
     const after = await stableRss(t.pid);
     const ok = n - conn.failed;
-    log(`  ${n} viewers: ${ok} connected in ${Math.round(conn.wallMs)} ms, p50 ${percentile(conn.setupMs, 50)?.toFixed(1)} ms, p99 ${percentile(conn.setupMs, 99)?.toFixed(1)} ms, RSS ${Math.round(before / 1024)} -> ${Math.round(after / 1024)} MB${conn.failed ? `, failed ${conn.failed}: ${conn.errors[0]}` : ''}`);
+    log(`  ${n} viewers: ${ok} connected in ${Math.round(conn.wallMs)} ms, p50 ${percentile(conn.setupMs, 50)?.toFixed(1)} ms, p99 ${percentile(conn.setupMs, 99)?.toFixed(1)} ms, RSS ${Math.round(before / 1024)} -> ${Math.round(joined / 1024)} MB, settled ${Math.round(after / 1024)} MB${conn.failed ? `, failed ${conn.failed}: ${conn.errors[0]}` : ''}`);
     const extra = { viewers: n, connected: ok, failed: conn.failed, processes };
     figures[`ws.n${n}.connectP50ms`] = summarize([percentile(conn.setupMs, 50)], 'ms', extra);
     figures[`ws.n${n}.connectP99ms`] = summarize([percentile(conn.setupMs, 99)], 'ms', extra);
     figures[`ws.n${n}.connectAllMs`] = summarize([conn.wallMs], 'ms', extra);
-    figures[`ws.n${n}.kbPerViewer`] = summarize([ok ? (after - before) / ok : NaN], 'KB', { ...extra, rssBeforeKB: before, rssAfterKB: after });
+    figures[`ws.n${n}.kbPerViewerJoined`] = summarize([ok ? (joined - before) / ok : NaN], 'KB', { ...extra, rssBeforeKB: before, rssAfterKB: joined, afterMs: 1000 });
+    figures[`ws.n${n}.kbPerViewer`] = summarize([ok ? (after - before) / ok : NaN], 'KB', { ...extra, rssBeforeKB: before, rssAfterKB: after, afterMs: cfg.settleMs });
     // Every viewer gets every byte unless it falls behind: n x 6.9 MB through loopback TCP,
     // so the wait grows with n (5,000 viewers: ~35 GB to copy).
     const timeoutMs = Math.max(cfg.bigFloodTimeoutMs, n * 50);
