@@ -45,6 +45,22 @@ if (MODE === 'worker') {
   const w = new Worker(SRC, { eval: true, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
   for (let i = 0; i < 3; i++) { w.postMessage('go'); await new Promise((r) => w.once('message', r)); }
   await w.terminate();
+} else if (MODE === 'child') {
+  // The alternative design: the screens in a child process, whose memory all goes back when it
+  // exits. `duringMB` is what it costs while sessions live: its own runtime on top.
+  const { fork } = await import('node:child_process');
+  const src = SRC.replace("const { parentPort } = require('node:worker_threads');", "const parentPort = { on: (e, f) => process.on('message', f), postMessage: (m) => process.send(m) };");
+  const { spawn } = await import('node:child_process');
+  const c = spawn(process.execPath, ['-e', src], { stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  let peak = 0;
+  for (let i = 0; i < 3; i++) {
+    c.send('go');
+    await new Promise((r) => c.once('message', r));
+    peak = Math.max(peak, Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${c.pid}/status`, 'utf8'))[1]) / 1024);
+  }
+  console.error(JSON.stringify({ childRssMB: +peak.toFixed(1), parentRssMB: rss() }));
+  c.kill();
+  await new Promise((r) => c.once('exit', r));
 } else if (MODE === 'main') {
   const { Terminal } = require(xtermPath);
   let seq = '';
