@@ -46,7 +46,9 @@ export function parseCommandArgs(
   try {
     parsed = parseArgs({ args: [...argv], options, strict: true, allowPositionals: positionals !== 0 });
   } catch (err) {
-    throw new UsageError(`${describeParseError(err, spec)}; see \`porthole ${command} --help\``);
+    // IDs are base64url: one made before ids.ts stopped drawing a leading '-' reads as a flag.
+    const dash = positionals !== 0 && (err as { code?: string }).code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? ' (an argument that starts with - goes after --)' : '';
+    throw new UsageError(`${describeParseError(err, spec)}${dash}; see \`porthole ${command} --help\``);
   }
   const values = parsed.values as FlagValues;
   if (values.help !== true && typeof positionals === 'number' && parsed.positionals.length > positionals) {

@@ -108,7 +108,7 @@ describe('porthole links / revoke', () => {
     const session = (await created.json()) as { id: string };
 
     const shared = porthole(['share', 'pairing', '--label', 'Alice'], env);
-    expect(shared.status).toBe(0);
+    expect(shared.status, shared.stderr).toBe(0);
     const link = new URL(shared.stdout.trim());
     const token = link.hash.slice(1);
 
@@ -119,7 +119,7 @@ describe('porthole links / revoke', () => {
     await new Promise((r) => ws.once('message', r));
 
     const table = porthole(['links', session.id], env);
-    expect(table.status).toBe(0);
+    expect(table.status, table.stderr).toBe(0);
     expect(table.stdout).toMatch(/^SHARE ID\s+MODE\s+VIEWERS\s+CREATED\s+EXPIRES IN\s+LABEL/);
     expect(table.stdout).toMatch(/view\s+\d+\s+\d+s ago\s+2[34]h\s+Alice/);
     expect(table.stdout).not.toContain(token);
@@ -130,7 +130,7 @@ describe('porthole links / revoke', () => {
 
     const closed = new Promise<number>((r) => ws.once('close', (code) => r(code)));
     const revoked = porthole(['revoke', json[0].id], env);
-    expect(revoked.status).toBe(0);
+    expect(revoked.status, revoked.stderr).toBe(0);
     expect(revoked.stdout).toContain(`Revoked link ${json[0].id}`);
     expect(await closed).toBe(4403);
     expect(porthole(['links', session.id], env).stdout).toMatch(/^No live links for pairing/);

@@ -59,6 +59,11 @@ describe('parseCommandArgs', () => {
       expect((caught as Error).message).not.toContain('\n');
     }
   });
+
+  it('an ID that starts with - reads as flags; the error says to put it after --, which works', () => {
+    expect(() => parseCommandArgs('revoke', ['-mXyZ'], SPEC, 1)).toThrow(/^unknown flag .*\(an argument that starts with - goes after --\); see `porthole revoke --help`$/);
+    expect(parseCommandArgs('revoke', ['--', '-mXyZ'], SPEC, 1).positionals).toEqual(['-mXyZ']);
+  });
 });
 
 describe('exit codes', () => {

@@ -41,6 +41,20 @@ describe('SettlePolicy', () => {
     expect(run(p, between, 1)).toEqual([]);
     expect(run(p, quiet, SETTLE_QUIET_TICKS)).toEqual([SETTLE_QUIET_TICKS - 1]);
   });
+
+  it('a collection that kept the memory gets one more try after another quiet spell, once per burst', () => {
+    const p = new SettlePolicy();
+    run(p, quiet, SETTLE_QUIET_TICKS);
+    p.kept();
+    expect(run(p, quiet, SETTLE_QUIET_TICKS * 3)).toEqual([SETTLE_QUIET_TICKS - 1]);
+    p.kept(); // already retried for this burst
+    expect(run(p, quiet, SETTLE_QUIET_TICKS * 3)).toEqual([]);
+    // A new burst may retry again.
+    run(p, busy, 1);
+    expect(run(p, quiet, SETTLE_QUIET_TICKS)).toEqual([SETTLE_QUIET_TICKS - 1]);
+    p.kept();
+    expect(run(p, quiet, SETTLE_QUIET_TICKS)).toEqual([SETTLE_QUIET_TICKS - 1]);
+  });
 });
 
 describe('fullCollector', () => {
