@@ -27,6 +27,12 @@ export const SETTLE_NEW_SPACE_KEPT_BYTES = 2 * 1024 * 1024;
  *  spell of 6.5-8 s kept 32 MB of new space in 3 of 3 tries). */
 const NUDGE_OBJECTS = 2000;
 
+/** What a tick asks for: `mark` a cheap young-generation GC as the quiet begins (it closes
+ *  V8's allocation sample on the burst, so the full GC later judges the quiet alone: without it
+ *  the sample spans the burst's last seconds and new space was kept in 2 of 3 runs), `collect`
+ *  the full GC. */
+export type SettleAction = 'mark' | 'collect';
+
 /** The decision alone, fed one CPU sample per tick (testable without a clock). */
 export class SettlePolicy {
   /** Set by activity (and at start: loading the server is a burst); cleared by a collection. */
@@ -34,17 +40,19 @@ export class SettlePolicy {
   private quiet = 0;
   private retried = false;
 
-  /** `cpuMs`: CPU time of the whole process over the last `tickMs`. True: collect now. */
-  tick(cpuMs: number, tickMs: number): boolean {
+  /** `cpuMs`: CPU time of the whole process over the last `tickMs`. */
+  tick(cpuMs: number, tickMs: number): SettleAction | undefined {
     const share = cpuMs / tickMs;
     if (share >= SETTLE_BUSY_SHARE) {
       this.dirty = true;
       this.retried = false;
     }
     this.quiet = share < SETTLE_QUIET_SHARE ? this.quiet + 1 : 0;
-    if (!this.dirty || this.quiet < SETTLE_QUIET_TICKS) return false;
+    if (!this.dirty) return undefined;
+    if (this.quiet === 1) return 'mark';
+    if (this.quiet < SETTLE_QUIET_TICKS) return undefined;
     this.dirty = false;
-    return true;
+    return 'collect';
   }
 
   /** The collection did not give the memory back: collect once more after another quiet
@@ -64,20 +72,35 @@ function nudge(): number {
   return kept.length;
 }
 
+type V8Gc = (options?: { type: 'major' | 'minor'; execution: 'sync' }) => void;
+
+/** V8's gc(), without a process flag: handed to contexts made after --expose-gc is set (the
+ *  flag does nothing else). */
+function v8Gc(): V8Gc | undefined {
+  try {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as unknown;
+    return typeof gc === 'function' ? (gc as V8Gc) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /** A full, synchronous collection on this thread, or undefined where the runtime has none. */
 export function fullCollector(runtime: RuntimeInfo['name']): (() => void) | undefined {
   if (runtime === 'bun') {
     const bun = (globalThis as { Bun?: { gc(force: boolean): void } }).Bun;
     return bun ? () => bun.gc(true) : undefined;
   }
-  try {
-    // V8 hands out gc() to contexts made after --expose-gc is set; the flag does nothing else.
-    setFlagsFromString('--expose-gc');
-    const gc = runInNewContext('gc') as unknown;
-    return typeof gc === 'function' ? () => (gc as () => void)() : undefined;
-  } catch {
-    return undefined;
-  }
+  const gc = v8Gc();
+  return gc ? () => gc() : undefined;
+}
+
+/** A young-generation collection (V8 only: JSC sizes its heap without one). */
+export function minorCollector(runtime: RuntimeInfo['name']): (() => void) | undefined {
+  if (runtime === 'bun') return undefined;
+  const gc = v8Gc();
+  return gc ? () => gc({ type: 'minor', execution: 'sync' }) : undefined;
 }
 
 export interface MemorySettleOptions {
@@ -95,11 +118,13 @@ function newSpaceBytes(): number {
 export class MemorySettle {
   private readonly policy = new SettlePolicy();
   private readonly collect: (() => void) | undefined;
+  private readonly mark: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCpu = process.cpuUsage();
 
   constructor(private readonly options: MemorySettleOptions) {
     this.collect = fullCollector(options.runtime);
+    this.mark = minorCollector(options.runtime);
     if (!this.collect) return;
     this.timer = setInterval(() => this.onTick(), SETTLE_TICK_MS);
     this.timer.unref();
@@ -113,7 +138,12 @@ export class MemorySettle {
   private onTick(): void {
     const used = process.cpuUsage(this.lastCpu);
     this.lastCpu = process.cpuUsage();
-    if (!this.policy.tick((used.user + used.system) / 1000, SETTLE_TICK_MS)) return;
+    const action = this.policy.tick((used.user + used.system) / 1000, SETTLE_TICK_MS);
+    if (action === 'mark') {
+      this.mark?.();
+      this.lastCpu = process.cpuUsage();
+    }
+    if (action !== 'collect') return;
     const before = process.memoryUsage().rss;
     const ns0 = newSpaceBytes();
     const t0 = performance.now();

@@ -10,7 +10,7 @@ const between = (busy + quiet) / 2;
 /** Ticks `n` samples of `cpuMs`; the indexes (0-based) of the ticks that said collect. */
 function run(p: SettlePolicy, cpuMs: number, n: number): number[] {
   const hits: number[] = [];
-  for (let i = 0; i < n; i++) if (p.tick(cpuMs, SETTLE_TICK_MS)) hits.push(i);
+  for (let i = 0; i < n; i++) if (p.tick(cpuMs, SETTLE_TICK_MS) === 'collect') hits.push(i);
   return hits;
 }
 
@@ -54,6 +54,19 @@ describe('SettlePolicy', () => {
     expect(run(p, quiet, SETTLE_QUIET_TICKS)).toEqual([SETTLE_QUIET_TICKS - 1]);
     p.kept();
     expect(run(p, quiet, SETTLE_QUIET_TICKS)).toEqual([SETTLE_QUIET_TICKS - 1]);
+  });
+});
+
+describe('SettlePolicy marks', () => {
+  it('asks for one cheap mark as each quiet spell of a dirty heap begins, none once it is collected', () => {
+    const p = new SettlePolicy();
+    const actions = Array.from({ length: SETTLE_QUIET_TICKS + 3 }, () => p.tick(quiet, SETTLE_TICK_MS));
+    expect(actions.indexOf('mark')).toBe(0);
+    expect(actions.filter((a) => a === 'mark')).toHaveLength(1);
+    expect(actions.indexOf('collect')).toBe(SETTLE_QUIET_TICKS - 1);
+    expect(actions.slice(SETTLE_QUIET_TICKS)).toEqual([undefined, undefined, undefined]);
+    p.tick(busy, SETTLE_TICK_MS);
+    expect(p.tick(quiet, SETTLE_TICK_MS)).toBe('mark');
   });
 });
 
