@@ -95,7 +95,7 @@ export function createFastPath(deps: FastPathDeps): (req: IncomingMessage, res: 
   /**
    * A write route, in express's order: the body (415 / 413 / invalid_json come before auth,
    * as the /api body middlewares run before the routes' authenticate()), then the principal,
-   * then the action. `done` answers; express sends no Cache-Control on these, so neither do we.
+   * then the action, which answers (as express does, with no Cache-Control on these).
    */
   const write = (req: IncomingMessage, res: ServerResponse, act: (p: Principal, body: unknown) => Promise<void>): true => {
     void (async () => {

@@ -62,15 +62,12 @@ export class PtySession implements SessionHandle {
 
   private readonly proc: PtyProcess;
   /**
-   * Opened on the first output, or the first thing that reads it (a redraw, a snapshot, a
-   * preview, the final screen): a session removed before it printed anything never gives the
-   * worker a terminal to build and free (the worker's ~6 ms of CPU per create + delete, half
-   * its CPU in that loop, on a 2-core machine: benchmarks/results/perf-lifecycle.md). Exact: a
-   * screen opened later at the current size is the empty screen it would have been (xterm
-   * serializes an empty terminal resized N times and a fresh one at that size alike).
+   * Opened on the first output or the first read (redraw, snapshot, preview, final screen): a
+   * session removed before printing never costs the worker a terminal (~6 ms of its CPU per
+   * create + delete: benchmarks/results/perf-lifecycle.md). Exact: an empty xterm resized N
+   * times serializes like a fresh one at the final size. `noScreen`: no worker could start.
    */
   private screen: Screen | undefined;
-  /** No worker could start for this session's screen (see openedScreen). */
   private noScreen = false;
   private readonly recording: Recording;
   private readonly viewers: ViewerSet;
@@ -284,7 +281,7 @@ export class PtySession implements SessionHandle {
     this.pacer.sent(Date.now() - start, viewers);
     // Neither the parser nor the disk may fall behind without bound: past either backlog the
     // PTY is paused, and resumed once both are low (maybeResume).
-    if (!this.paused && (this.screenBacklog > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
+    if (!this.paused && ((this.screen?.backlog ?? 0) > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
       this.paused = true;
       this.proc.pause();
     }
@@ -309,7 +306,7 @@ export class PtySession implements SessionHandle {
   /** Resumes a paused PTY once the screen's and the recording's backlogs are both low. */
   private maybeResume(): void {
     if (!this.paused) return;
-    if (this.screenBacklog >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
+    if ((this.screen?.backlog ?? 0) >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
     this.paused = false;
     this.proc.resume();
   }
@@ -318,10 +315,6 @@ export class PtySession implements SessionHandle {
   private flushBatch(): void {
     this.pacer.batchSent(Date.now(), this.pendingBytes, this.pending.length);
     this.flush();
-  }
-
-  private get screenBacklog(): number {
-    return this.screen?.backlog ?? 0;
   }
 
   /**
