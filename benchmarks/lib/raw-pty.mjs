@@ -9,8 +9,9 @@ import { fileURLToPath } from 'node:url';
 import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
-/** node-pty's spawn() shape over either runtime's PTY: onData, onExit, write, kill. */
-const pty = globalThis.Bun ? bunPty() : createRequire(path.join(root, 'package.json'))('@lydell/node-pty');
+/** node-pty's spawn() shape over either runtime's PTY: onData, onExit, write, kill (also used by the
+ *  lifecycle probes, benchmarks/results/perf-lifecycle-probes/). */
+export const pty = globalThis.Bun ? bunPty() : createRequire(path.join(root, 'package.json'))('@lydell/node-pty');
 
 function bunPty() {
   return {
@@ -27,6 +28,7 @@ function bunPty() {
         onExit: (l) => exit.add(l),
         write: (s) => proc.terminal.write(s),
         kill: (sig) => proc.kill(sig),
+        pid: proc.pid,
       };
     },
   };

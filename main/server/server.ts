@@ -29,6 +29,8 @@ import type { ApiContext } from './http/context.js';
 import { EventBus } from './http/event-bus.js';
 import { createFastPath } from './http/fast-path.js';
 import { refuseRequest } from './http/errors.js';
+import { jsonBodyReader } from './http/json-body.js';
+import { createSessionFor, removeSessionFor } from './http/routes/sessions.js';
 import { Authenticator } from './http/principal.js';
 import type { SseHub } from './http/sse.js';
 import { createLogger, type Logger } from './log.js';
@@ -243,7 +245,17 @@ export class Server {
     };
     const { app, sse } = createApp(ctx);
     this.sse = sse;
-    const fast = createFastPath({ version: VERSION, runtime: options.runtime, startedAt, auth, logger: this.logger, sessions: this.sessions, clientAddress, eventSeq: () => this.bus.seq });
+    const fast = createFastPath({
+      version: VERSION,
+      runtime: options.runtime,
+      startedAt,
+      auth,
+      logger: this.logger,
+      sessions: this.sessions,
+      clientAddress,
+      eventSeq: () => this.bus.seq,
+      writes: { body: jsonBodyReader(), create: (p, body) => createSessionFor(ctx, p, body), remove: (p, id) => removeSessionFor(ctx, p, id) },
+    });
     this.handler = (req, res) => {
       // Other sites' pages and rebinding names are refused before anything happens (origin.ts).
       const refused = this.requestPolicy().screen(req.headers);

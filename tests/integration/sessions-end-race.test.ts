@@ -37,10 +37,12 @@ describe('ending a session right after creating it', () => {
 
   it('hosts every session screen in one worker thread', async () => {
     const ts = await startServer();
-    await ts.createSession({ command: ['cat'] }); // starts the worker and libuv's pool
+    // A screen opens on the first output (session.ts): each of these prints.
+    const talker = ['sh', '-c', 'echo hi; exec cat'];
+    await ts.createSession({ command: talker }); // starts the worker and libuv's pool
     await sleep(200);
     const before = threads();
-    for (let i = 0; i < 6; i++) await ts.createSession({ command: ['cat'] });
+    for (let i = 0; i < 6; i++) await ts.createSession({ command: talker });
     await sleep(200);
     // node-pty adds one waitpid thread per child; a worker per session would add one more each.
     expect(threads() - before).toBeLessThanOrEqual(6 + 2);
@@ -48,7 +50,7 @@ describe('ending a session right after creating it', () => {
 
   it('stops the screen worker once no session has a screen, and starts one again when needed', async () => {
     const ts = await startServer();
-    const a = await ts.createSession({ command: ['cat'] });
+    const a = await ts.createSession({ command: ['sh', '-c', 'echo hi; exec cat'] }); // its output opens a screen
     await sleep(300);
     const withWorker = threads();
     await ts.server.sessions.remove(a.id);
@@ -59,5 +61,19 @@ describe('ending a session right after creating it', () => {
     const snap = async () => (await ts.api(`/api/sessions/${b.id}/snapshot`)).text();
     for (let i = 0; i < 50 && !(await snap()).includes('back'); i++) await sleep(50);
     expect(await snap()).toContain('back');
+  });
+
+  it('starts no screen worker for a session that prints nothing, and still answers for its empty screen', async () => {
+    const ts = await startServer();
+    const warm = await ts.createSession({ command: ['cat'] }); // libuv's pool and node-pty's threads
+    await ts.server.sessions.remove(warm.id);
+    await sleep(300);
+    const idle = threads();
+    const s = await ts.createSession({ command: ['cat'] });
+    await sleep(300);
+    // node-pty's waitpid thread only: no worker thread with its V8 helpers.
+    expect(threads()).toBeLessThanOrEqual(idle + 1);
+    // The snapshot opens the screen it reads: the empty screen, one line per row.
+    expect(await (await ts.api(`/api/sessions/${s.id}/snapshot`)).text()).toBe('\n'.repeat(23));
   });
 });

@@ -79,4 +79,24 @@ describe('Recording', () => {
     expect(text).not.toContain('two');
     expect(text.trimEnd().split('\n')).toHaveLength(2);
   });
+
+  it('discard() right after the open leaves no file (the open completes, is closed, then unlinked)', async () => {
+    for (let i = 0; i < 20; i++) {
+      const rec = await open();
+      rec.output(Buffer.from('lost'));
+      const d = rec.discard();
+      expect(rec.discard()).toBe(d);
+      await d;
+      await rec.close(); // the DELETE's own close after the exit: waits for the same close
+      await expect(stat(rec.file)).rejects.toMatchObject({ code: 'ENOENT' });
+    }
+  });
+
+  it('discard() after close() deletes the closed file', async () => {
+    const rec = await open();
+    rec.output(Buffer.from('one'));
+    await rec.close();
+    await rec.discard();
+    await expect(stat(rec.file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
 });

@@ -2,12 +2,11 @@
 // and the single error handler. Built once per Server; holds no resources of its own besides
 // the SSE hub, which the Server closes.
 import express, { type Express, type RequestHandler } from 'express';
-import { PortholeError } from '../../../common/errors.js';
-import { JSON_BODY_MAX_BYTES } from '../../../common/flow.js';
 import type { ApiContext } from './context.js';
 import { authenticate, principalOf } from './authenticate.js';
 import { errorMiddleware, notFoundHandler } from './errors.js';
 import { healthResponse } from './fast-path.js';
+import { jsonBodyMiddleware } from './json-body.js';
 import { requireOwner } from './principal.js';
 import { applySecurityHeaders } from './security.js';
 import { SseHub } from './sse.js';
@@ -29,22 +28,6 @@ const ownerOnly: RequestHandler = (_req, res, next) => {
   next();
 };
 
-const JSON_TYPE = /^application\/json\s*(;|$)/i;
-const BODILESS = new Set(['GET', 'HEAD', 'OPTIONS']);
-
-function isJsonType(req: { headers: { 'content-type'?: string } }): boolean {
-  return JSON_TYPE.test(req.headers['content-type'] ?? '');
-}
-
-/** A body (or a Content-Type) on a JSON route must be application/json; no body, no header is fine. */
-const requireJsonBody: RequestHandler = (req, _res, next) => {
-  if (BODILESS.has(req.method)) return next();
-  const type = req.headers['content-type'];
-  const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if ((type !== undefined || hasBody) && !isJsonType(req)) throw new PortholeError('unsupported_media_type');
-  next();
-};
-
 export function createApp(ctx: ApiContext): HttpApp {
   const app = express();
   app.disable('x-powered-by');
@@ -62,7 +45,8 @@ export function createApp(ctx: ApiContext): HttpApp {
 
   // JSON routes take application/json only (415 otherwise): a page on another site can send
   // text/plain or a form without a CORS preflight, never application/json (section 9).
-  app.use('/api', requireJsonBody, express.json({ limit: JSON_BODY_MAX_BYTES, type: isJsonType, strict: true }));
+  // (json-body.ts: the fast path runs the same two.)
+  app.use('/api', ...jsonBodyMiddleware());
 
   // Also answered by the fast path; kept here so an express-only embedding still works.
   app.get('/health', (_req, res) => {

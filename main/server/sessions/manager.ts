@@ -1,6 +1,5 @@
 // The registry of sessions: validates and launches them, lists and renames them, ends them, and
 // reports session.* events. It is what the http and ws layers (and Server) hold.
-import fs from 'node:fs';
 import { PortholeError } from '../../../common/errors.js';
 import { DEFAULT_RECORDING_CAP_BYTES, DEFAULT_SCROLLBACK_LINES, KILL_GRACE_MS } from '../../../common/flow.js';
 import type { CreateSessionBody, ServerEvent, Session } from '../../../common/protocol.js';
@@ -169,12 +168,14 @@ export class SessionManager {
   /** Ends the session if running (whole process group), forgets it. */
   async remove(id: string): Promise<void> {
     const s = this.must(id);
+    // "End session" says removed: the recording goes too, unless keepRecordings (section 9),
+    // deleted while the group ends rather than after it (answered once both are done).
+    const discarded = this.keepRecordings
+      ? undefined
+      : s.discardRecording().catch((err: unknown) => this.logger.warn('could not delete a recording', { sessionId: id, err }));
     await s.end(this.graceMs, { forget: true });
+    await discarded;
     s.dispose();
-    // "End session" says removed: the recording goes too, unless keepRecordings (section 9).
-    if (!this.keepRecordings) {
-      await fs.promises.rm(s.recordingPath(), { force: true }).catch((err: unknown) => this.logger.warn('could not delete a recording', { sessionId: id, err }));
-    }
     if (this.sessions.delete(id)) this.emit({ type: 'session.removed', sessionId: id });
   }
 

@@ -125,6 +125,33 @@ export class Recording {
     return this.closing;
   }
 
+  /**
+   * For a session being removed: nothing more is written, the file is closed without flushing
+   * what is queued, then deleted. The DELETE runs it beside the end of the process group rather
+   * than after it (the close and the unlink were ~0.5 ms of its wait). Resolves once the file is
+   * gone; the stream's open, if still under way, completes and is closed first, so the file
+   * cannot reappear after the unlink. Idempotent; close() afterwards waits for the same close.
+   */
+  discard(): Promise<void> {
+    this.discarding ??= (async () => {
+      this.stopped = true;
+      this.header = undefined;
+      const s = this.stream;
+      this.stream = undefined;
+      if (s && !this.closing) {
+        this.closing = new Promise<void>((resolve) => {
+          s.once('close', () => resolve());
+          s.destroy();
+        });
+      }
+      await this.closing;
+      await fs.promises.rm(this.file, { force: true });
+    })();
+    return this.discarding;
+  }
+
+  private discarding: Promise<void> | undefined;
+
   private event(kind: 'o' | 'r', data: string): void {
     this.writeHeader();
     const t = Number(((Date.now() - this.startedAt) / 1000).toFixed(6));

@@ -61,7 +61,14 @@ export class PtySession implements SessionHandle {
   private title: string | undefined;
 
   private readonly proc: PtyProcess;
-  private screen: Screen;
+  /**
+   * Opened on the first output or the first read (redraw, snapshot, preview, final screen): a
+   * session removed before printing never costs the worker a terminal (~6 ms of its CPU per
+   * create + delete: benchmarks/results/perf-lifecycle.md). Exact: an empty xterm resized N
+   * times serializes like a fresh one at the final size. `noScreen`: no worker could start.
+   */
+  private screen: Screen | undefined;
+  private noScreen = false;
   private readonly recording: Recording;
   private readonly viewers: ViewerSet;
   private readonly log: Logger;
@@ -106,7 +113,6 @@ export class PtySession implements SessionHandle {
       disabled: deps.record === false,
       onBacklogLow: () => this.maybeResume(),
     });
-    this.screen = this.openScreen(spec.cols, spec.rows);
     this.viewers = new ViewerSet({
       redraw: (done, visible) => this.redraw(done, visible),
       dims: () => ({ cols: this.cols, rows: this.rows }),
@@ -124,7 +130,6 @@ export class PtySession implements SessionHandle {
         rows: spec.rows,
       });
     } catch (err) {
-      this.screen.dispose();
       void this.recording.close();
       throw err;
     }
@@ -176,7 +181,7 @@ export class PtySession implements SessionHandle {
     this.cols = cols;
     this.rows = rows;
     this.proc.resize(cols, rows);
-    this.screen.resize(cols, rows);
+    this.screen?.resize(cols, rows); // an unopened screen opens at the new size
     this.recording.resize(cols, rows);
     this.viewers.broadcastText({ type: 'resize', cols, rows });
     this.emitUpdated();
@@ -189,7 +194,7 @@ export class PtySession implements SessionHandle {
       return (this.final as ScreenText | undefined)?.text ?? '';
     }
     this.flush();
-    return (await this.screen.text()).text;
+    return (await this.screenText()).text;
   }
 
   /** The visible rows with their styles, for a share link's first paint; undefined once the
@@ -197,11 +202,16 @@ export class PtySession implements SessionHandle {
   async previewJson(): Promise<string | undefined> {
     if (this.final || this.exiting) return undefined;
     this.flush();
-    return this.screen.previewJson();
+    return this.openedScreen()?.previewJson();
   }
 
   recordingPath(): string {
     return this.recording.file;
+  }
+
+  /** Stops the recording and deletes its file (a session being removed; Recording.discard). */
+  discardRecording(): Promise<void> {
+    return this.recording.discard();
   }
 
   flushRecording(): Promise<void> {
@@ -264,13 +274,14 @@ export class PtySession implements SessionHandle {
     const start = Date.now();
     const viewers = this.viewers.size;
     this.viewers.broadcast(batch); // first: viewers never wait for the parser or the disk
+    const screen = this.openedScreen(); // before the ring takes the batch: an opening screen replays the ring
     this.ring.append(batch);
-    this.screen.write(batch);
+    screen?.write(batch);
     this.recording.output(batch);
     this.pacer.sent(Date.now() - start, viewers);
     // Neither the parser nor the disk may fall behind without bound: past either backlog the
     // PTY is paused, and resumed once both are low (maybeResume).
-    if (!this.paused && (this.screen.backlog > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
+    if (!this.paused && ((this.screen?.backlog ?? 0) > SCREEN_BACKLOG_MAX_BYTES || this.recording.backlog > RECORDING_BACKLOG_MAX_BYTES)) {
       this.paused = true;
       this.proc.pause();
     }
@@ -295,7 +306,7 @@ export class PtySession implements SessionHandle {
   /** Resumes a paused PTY once the screen's and the recording's backlogs are both low. */
   private maybeResume(): void {
     if (!this.paused) return;
-    if (this.screen.backlog >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
+    if ((this.screen?.backlog ?? 0) >= SCREEN_BACKLOG_RESUME_BYTES || this.recording.backlog > RECORDING_BACKLOG_RESUME_BYTES) return;
     this.paused = false;
     this.proc.resume();
   }
@@ -304,6 +315,31 @@ export class PtySession implements SessionHandle {
   private flushBatch(): void {
     this.pacer.batchSent(Date.now(), this.pendingBytes, this.pending.length);
     this.flush();
+  }
+
+  /**
+   * The screen, opened now if it is not yet (or was lost with its worker), fed the output the
+   * session still holds (none before the first output); undefined if no worker can start (the
+   * host bounds restarts): redraws then fall back to live output only, as after a lost worker.
+   */
+  private openedScreen(): Screen | undefined {
+    if (this.screen || this.noScreen || this.status === 'exited') return this.screen;
+    try {
+      this.screen = this.openScreen(this.cols, this.rows);
+    } catch (err) {
+      this.noScreen = true; // not retried on every batch: the session stays on live output
+      this.log.error('screen worker not available: redraws fall back to live output only', { error: err instanceof Error ? err : String(err) });
+      return undefined;
+    }
+    const held = this.ring.since(this.ring.start);
+    if (held && held.length > 0) this.screen.write(held, { mute: true });
+    return this.screen;
+  }
+
+  /** The visible screen once parsed; what an empty one says if no worker can start. */
+  private screenText(): Promise<ScreenText> {
+    const screen = this.openedScreen();
+    return screen ? screen.text() : Promise.resolve({ text: '', data: EMPTY, cols: this.cols, rows: this.rows });
   }
 
   private openScreen(cols: number, rows: number): Screen {
@@ -333,15 +369,10 @@ export class PtySession implements SessionHandle {
    * dying leaves the session on live output only.
    */
   private rebuildScreen(): void {
-    if (this.status === 'exited' || this.exiting) return;
-    try {
-      this.screen = this.openScreen(this.cols, this.rows);
-    } catch (err) {
-      this.log.error('screen worker lost and not restarted: redraws fall back to live output only', { error: err instanceof Error ? err : String(err) });
-      return;
-    }
+    if (this.status === 'exited' || this.exiting) return; // the lost screen answers empty from now on
+    this.screen = undefined;
+    if (!this.openedScreen()) return;
     const held = this.ring.since(this.ring.start);
-    if (held && held.length > 0) this.screen.write(held, { mute: true });
     this.log.warn('screen worker lost; screen rebuilt from the output held', { bytes: held?.length ?? 0, exact: this.ring.start === 0 && this.resizedAt === 0 });
   }
 
@@ -351,7 +382,11 @@ export class PtySession implements SessionHandle {
     const f = this.final;
     if (f) setImmediate(() => done({ cols: f.cols, rows: f.rows, data: f.data, tail: [] }));
     else if (this.exiting) this.finalWaiters.push(done);
-    else this.screen.redraw(done, visible);
+    else {
+      const screen = this.openedScreen();
+      if (screen) screen.redraw(done, visible);
+      else setImmediate(() => done({ cols: this.cols, rows: this.rows, data: EMPTY, tail: [] }));
+    }
   }
 
   private async onExit(e: PtyExit): Promise<void> {
@@ -371,9 +406,9 @@ export class PtySession implements SessionHandle {
       this.exiting = true;
       this.flush();
       // Everything parsed: the last screen, kept for late joiners (none for a session being removed).
-      this.final = this.forgetting ? { text: '', data: EMPTY, cols: this.cols, rows: this.rows } : await this.screen.text();
+      this.final = this.forgetting ? { text: '', data: EMPTY, cols: this.cols, rows: this.rows } : await this.screenText();
       this.ring.release(); // no one resumes an exited session: its 1 MiB goes back
-      this.screen.dispose();
+      this.screen?.dispose();
       this.status = 'exited';
       this.exitCode = exitCode;
       if (this.paused) this.proc.resume();
@@ -393,7 +428,7 @@ export class PtySession implements SessionHandle {
     if (this.batchTimer) clearTimeout(this.batchTimer);
     this.batchTimer = undefined;
     this.viewers.dispose();
-    this.screen.dispose();
+    this.screen?.dispose();
   }
 
   private emitUpdated(): void {

@@ -7,26 +7,46 @@ import { Router, type Response } from 'express';
 import { PortholeError } from '../../../../common/errors.js';
 import { DEFAULT_LIMITS, INPUT_BACKLOG_MAX_BYTES, INPUT_MAX_BYTES } from '../../../../common/flow.js';
 import { CreateSessionBody, InputBody, RenameSessionBody, ResizeBody, utf8Length } from '../../../../common/protocol.js';
+import type { Session } from '../../../../common/protocol.js';
 import type { ApiContext, SessionHandlePort } from '../context.js';
 import { authenticate, principalOf } from '../authenticate.js';
-import { requireOwner, requireRead, requireWrite, sessionFor } from '../principal.js';
+import { requireOwner, requireRead, requireWrite, sessionFor, type Principal } from '../principal.js';
 import { parseBody, parseId } from '../validate.js';
+
+type SessionsCtx = Pick<ApiContext, 'sessions' | 'limits'>;
+
+/** Access check first (403 beats 404 for a share of another session), then lookup. */
+function lookupFor(ctx: SessionsCtx, p: Principal, rawId: unknown, need: 'owner' | 'read' | 'write'): SessionHandlePort {
+  const id = String(rawId);
+  if (need === 'owner') requireOwner(p);
+  else if (need === 'read') requireRead(p, id);
+  else requireWrite(p, id);
+  const handle = ctx.sessions.get(parseId(id, 'session_not_found'));
+  if (!handle) throw new PortholeError('session_not_found');
+  return handle;
+}
+
+/** POST /api/sessions once the body is parsed: the route's and the fast path's (fast-path.ts) one copy. */
+export async function createSessionFor(ctx: SessionsCtx, p: Principal, rawBody: unknown): Promise<Session> {
+  requireOwner(p);
+  const body = parseBody(CreateSessionBody, rawBody);
+  const { running, exited } = ctx.sessions.counts();
+  const max = (ctx.limits ?? DEFAULT_LIMITS).sessions;
+  if (running + exited >= max) throw new PortholeError('too_many_sessions', `At most ${max} sessions (maxSessions in config.json); end one first`);
+  return ctx.sessions.create(body);
+}
+
+/** DELETE /api/sessions/:id with the id as the router decoded it: the route's and the fast path's one copy. */
+export async function removeSessionFor(ctx: SessionsCtx, p: Principal, rawId: unknown): Promise<void> {
+  const handle = lookupFor(ctx, p, rawId, 'owner');
+  await ctx.sessions.remove(handle.id);
+}
 
 export function sessionRoutes(ctx: ApiContext): Router {
   const r = Router();
   r.use('/api/sessions', authenticate(ctx.auth));
 
-  /** Access check first (403 beats 404 for a share of another session), then lookup. */
-  const lookup = (res: Response, rawId: unknown, need: 'owner' | 'read' | 'write'): SessionHandlePort => {
-    const p = principalOf(res);
-    const id = String(rawId);
-    if (need === 'owner') requireOwner(p);
-    else if (need === 'read') requireRead(p, id);
-    else requireWrite(p, id);
-    const handle = ctx.sessions.get(parseId(id, 'session_not_found'));
-    if (!handle) throw new PortholeError('session_not_found');
-    return handle;
-  };
+  const lookup = (res: Response, rawId: unknown, need: 'owner' | 'read' | 'write'): SessionHandlePort => lookupFor(ctx, principalOf(res), rawId, need);
 
   r.get('/api/sessions', (_req, res) => {
     requireOwner(principalOf(res));
@@ -35,12 +55,7 @@ export function sessionRoutes(ctx: ApiContext): Router {
   });
 
   r.post('/api/sessions', async (req, res) => {
-    requireOwner(principalOf(res));
-    const body = parseBody(CreateSessionBody, req.body);
-    const { running, exited } = ctx.sessions.counts();
-    const max = (ctx.limits ?? DEFAULT_LIMITS).sessions;
-    if (running + exited >= max) throw new PortholeError('too_many_sessions', `At most ${max} sessions (maxSessions in config.json); end one first`);
-    res.status(201).json(await ctx.sessions.create(body));
+    res.status(201).json(await createSessionFor(ctx, principalOf(res), req.body));
   });
 
   r.get('/api/sessions/:id', (req, res) => {
@@ -54,8 +69,7 @@ export function sessionRoutes(ctx: ApiContext): Router {
   });
 
   r.delete('/api/sessions/:id', async (req, res) => {
-    const handle = lookup(res, req.params.id, 'owner');
-    await ctx.sessions.remove(handle.id);
+    await removeSessionFor(ctx, principalOf(res), req.params.id);
     res.status(204).end();
   });
 
