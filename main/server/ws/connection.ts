@@ -117,11 +117,6 @@ export class Connection implements WireEvents, RateWindow {
     this.log.info('socket error', { error: err });
   }
 
-  /** Whether the socket itself has closed (not just this protocol). */
-  get isSocketClosed(): boolean {
-    return this.socketClosed;
-  }
-
   /** Registry hook: revocation, logout, expiry and shutdown all come through here. */
   close(code: number, reason: string): void {
     if (this.state === 'closed') return;

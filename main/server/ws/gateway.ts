@@ -80,11 +80,11 @@ export class WsGateway {
     this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   }
 
-  /** Open sockets (authenticated or not). */
+  /** Open sockets (authenticated or not): a Connection leaves `conns` when its socket closes
+   *  (deps.closed), so no walk over every socket at each upgrade (it was O(sockets) per admit,
+   *  and an iterator per join). */
   get size(): number {
-    let n = 0;
-    for (const c of this.conns) if (!c.isSocketClosed) n++;
-    return n;
+    return this.conns.size;
   }
 
   /** Path and Origin, before the handshake: a refusal is an HTTP answer, not a close code. */
