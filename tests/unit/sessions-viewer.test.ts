@@ -125,8 +125,7 @@ describe('ViewerSet', () => {
     const fast = new FakeSink();
     h.set.attach(slow);
     h.set.attach(fast);
-    h.answer();
-    h.answer();
+    h.answer(); // one redraw for both: they joined together
     slow.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
     h.set.broadcast(Buffer.from('a'));
     h.set.broadcast(Buffer.from('b'));
@@ -155,8 +154,7 @@ describe('ViewerSet', () => {
     const ok = new FakeSink();
     h.set.attach(broken);
     h.set.attach(ok);
-    h.answer();
-    h.answer();
+    h.answer(); // one redraw for both: they joined together
     const before = h.countChanges;
     broken.throwOnSend = true;
     h.set.broadcast(Buffer.from('x'));
@@ -173,8 +171,7 @@ describe('ViewerSet', () => {
     const lagging = new FakeSink();
     h.set.attach(live);
     h.set.attach(lagging);
-    h.answer();
-    h.answer();
+    h.answer(); // one redraw for both: they joined together
     lagging.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
     h.set.broadcast(Buffer.from('lost'));
     h.set.attach(pending);
@@ -198,8 +195,7 @@ describe('ViewerSet', () => {
     const b = new FakeSink();
     h.set.attach(a).detach();
     const hb = h.set.attach(b);
-    h.answer();
-    h.answer();
+    h.answer(); // one redraw for both: they joined together
     expect(a.sent).toEqual([]);
     hb.detach();
     hb.detach(); // idempotent
@@ -333,5 +329,64 @@ describe('ViewerSet', () => {
     h.answer({ data: Buffer.from('FRESH') });
     expect(sink.bins).toEqual(['ROWS', 'FRESH']);
     expect(sink.sent.filter((x) => 'text' in x && x.text.type === 'resync')).toHaveLength(1);
+  });
+
+  it('viewers that join together share one redraw; each is exact where it goes live', () => {
+    const h = harness();
+    const a = new FakeSink();
+    const b = new FakeSink();
+    const starts: unknown[] = [];
+    h.set.attach(a, { start: (st) => starts.push(st) });
+    h.out('early');
+    h.set.attach(b, { start: (st) => starts.push(st) });
+    expect(h.requests).toHaveLength(1);
+    h.answer({ tail: [Buffer.from('early')] });
+    h.out('live');
+    for (const sink of [a, b]) expect(sink.bins).toEqual(['SCREEN', 'early', 'live']);
+    expect(starts).toEqual([
+      { outputOffset: 5, resumed: false, redrawBytes: 11 },
+      { outputOffset: 5, resumed: false, redrawBytes: 11 },
+    ]);
+  });
+
+  it('a viewer joining after the shared redraw has shown its visible rows asks for its own', () => {
+    const h = harness();
+    const a = new FakeSink();
+    const b = new FakeSink();
+    h.set.attach(a);
+    h.answerVisible();
+    h.set.attach(b); // the rows went out to a: b would get only the whole state, later
+    expect(h.requests).toHaveLength(2);
+    expect(h.visibles[1]).toBeTypeOf('function');
+    h.answer({ data: Buffer.from('WHOLE') });
+    expect(a.bins).toEqual(['ROWS', '\x1bcWHOLE']);
+    expect(b.bins).toEqual([]);
+    h.answer({ data: Buffer.from('B') });
+    expect(b.bins).toEqual(['B']);
+  });
+
+  it('lagging viewers that drain together share one resync redraw, never a join\'s', async () => {
+    const h = harness();
+    const a = new FakeSink();
+    const b = new FakeSink();
+    h.set.attach(a);
+    h.set.attach(b);
+    h.answer();
+    a.bufferedAmount = b.bufferedAmount = VIEWER_HIGH_WATER_BYTES + 1;
+    h.out('x');
+    const c = new FakeSink();
+    h.set.attach(c); // a join: its own redraw, with visible rows first
+    a.bufferedAmount = b.bufferedAmount = 0;
+    await sleep(RESYNC_POLL_MS * 4);
+    expect(h.requests).toHaveLength(2);
+    expect(h.visibles[1]).toBeUndefined();
+    h.requests[1]({ cols: 80, rows: 24, data: Buffer.from('AGAIN'), tail: [] });
+    for (const sink of [a, b]) {
+      expect(sink.bins).toEqual(['SCREEN', 'AGAIN']);
+      expect(sink.sent).toContainEqual({ text: { type: 'resync', outputOffset: 1, redrawBytes: 5 } });
+    }
+    expect(c.sent).toEqual([]);
+    h.answer({ data: Buffer.from('C') });
+    expect(c.bins).toEqual(['C']);
   });
 });

@@ -19,64 +19,87 @@ export interface SizeSeat {
   leave(): void;
 }
 
-interface Entry {
-  size: Size | undefined;
+/** One owner client's place in an arbiter's order: an object of its own, not closures over
+ *  one (per-viewer memory, issue 13). */
+class ArbiterSeat implements SizeSeat {
+  size: Size | undefined = undefined;
   /** Larger = more recently active; 0 = never active. */
-  at: number;
+  at = 0;
+  left = false;
+
+  constructor(private readonly arbiter: SizeArbiter) {}
+
+  resized(cols: number, rows: number): void {
+    if (this.left) return;
+    this.size = { cols, rows };
+    this.arbiter.touch(this);
+  }
+
+  active(): void {
+    if (this.left || this.arbiter.isLatest(this)) return;
+    this.arbiter.touch(this);
+  }
+
+  leave(): void {
+    if (this.left) return;
+    this.left = true;
+    this.arbiter.leave(this);
+  }
 }
 
 export class SizeArbiter {
-  private readonly seats = new Set<Entry>();
+  private readonly seats = new Set<ArbiterSeat>();
   private clock = 0;
-  private latest: Entry | undefined;
+  private latest: ArbiterSeat | undefined;
 
-  /** `apply` resizes the PTY (a no-op when the size is unchanged or the session has ended). */
-  constructor(private readonly apply: (size: Size) => void) {}
+  /** `apply` resizes the PTY (a no-op when the size is unchanged or the session has ended);
+   *  `empty` is told when the last seat has left. */
+  constructor(
+    private readonly apply: (size: Size) => void,
+    private readonly empty?: () => void,
+  ) {}
 
   get size(): number {
     return this.seats.size;
   }
 
   join(): SizeSeat {
-    const e: Entry = { size: undefined, at: 0 };
-    this.seats.add(e);
-    let left = false;
-    return {
-      resized: (cols, rows) => {
-        if (left) return;
-        e.size = { cols, rows };
-        this.touch(e);
-      },
-      active: () => {
-        if (left || this.latest === e) return;
-        this.touch(e);
-      },
-      leave: () => {
-        if (left) return;
-        left = true;
-        this.seats.delete(e);
-        if (this.latest !== e) return;
-        this.latest = undefined;
-        const next = this.mostRecent();
-        if (next?.size) {
-          this.latest = next;
-          this.apply(next.size);
-        }
-      },
-    };
+    const seat = new ArbiterSeat(this);
+    this.seats.add(seat);
+    return seat;
   }
 
-  private touch(e: Entry): void {
-    e.at = ++this.clock;
+  /** @internal ArbiterSeat */
+  isLatest(seat: ArbiterSeat): boolean {
+    return this.latest === seat;
+  }
+
+  /** @internal ArbiterSeat: the seat is now the most recently active. */
+  touch(seat: ArbiterSeat): void {
+    seat.at = ++this.clock;
     // A client that never told its size cannot set one; the last size stays.
-    if (!e.size) return;
-    this.latest = e;
-    this.apply(e.size);
+    if (!seat.size) return;
+    this.latest = seat;
+    this.apply(seat.size);
+  }
+
+  /** @internal ArbiterSeat: if it was latest, the next most recent client's size applies. */
+  leave(seat: ArbiterSeat): void {
+    this.seats.delete(seat);
+    if (this.latest === seat) {
+      this.latest = undefined;
+      const next = this.mostRecent();
+      if (next?.size) {
+        this.latest = next;
+        this.apply(next.size);
+      }
+    }
+    if (this.seats.size === 0) this.empty?.();
   }
 
   /** The most recently active seat that has a size. */
-  private mostRecent(): Entry | undefined {
-    let best: Entry | undefined;
+  private mostRecent(): ArbiterSeat | undefined {
+    let best: ArbiterSeat | undefined;
     for (const s of this.seats) if (s.size && s.at > 0 && (!best || s.at > best.at)) best = s;
     return best;
   }
@@ -91,19 +114,15 @@ export class SizePolicies {
   join(sessionId: string): SizeSeat {
     let a = this.arbiters.get(sessionId);
     if (!a) {
-      a = new SizeArbiter((size) => this.apply(sessionId, size));
-      this.arbiters.set(sessionId, a);
+      const arbiter: SizeArbiter = new SizeArbiter(
+        (size) => this.apply(sessionId, size),
+        () => {
+          if (this.arbiters.get(sessionId) === arbiter) this.arbiters.delete(sessionId);
+        },
+      );
+      this.arbiters.set(sessionId, (a = arbiter));
     }
-    const arbiter = a;
-    const seat = arbiter.join();
-    return {
-      resized: (c, r) => seat.resized(c, r),
-      active: () => seat.active(),
-      leave: () => {
-        seat.leave();
-        if (arbiter.size === 0 && this.arbiters.get(sessionId) === arbiter) this.arbiters.delete(sessionId);
-      },
-    };
+    return a.join();
   }
 
   /** Sessions with at least one owner client (for tests and leak checks). */

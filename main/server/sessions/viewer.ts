@@ -12,6 +12,11 @@
 // session still holds gets exactly those bytes instead of a redraw; either way the `start`
 // callback runs just before the first frame, with the output offset at that point, so the
 // ws layer's `ready` says where the client's byte count starts.
+//
+// Viewers that need a redraw at the same time share one (a Flight): a thousand viewers joining
+// at once cost one serialization of the screen, not a thousand (each one a request to the
+// screen worker, its answer and a copy of the state held at once: issue 13, RSS per viewer).
+// A redraw is exact for every viewer still pending when it arrives, whenever each asked.
 import { CLOSE } from '../../../common/errors.js';
 import { VIEWER_BEHIND_BYTES, VIEWER_HIGH_WATER_BYTES, VIEWER_LOW_WATER_BYTES } from '../../../common/flow.js';
 import type { WsServerMessage } from '../../../common/protocol.js';
@@ -25,15 +30,34 @@ export const RESYNC_POLL_MS = 20;
 
 type State = 'pending' | 'live' | 'lagging' | 'closed';
 
-interface Viewer {
-  sink: ViewerSink;
-  state: State;
+/** One viewer, and its handle (detach): one object, no closures (per-viewer memory). */
+class Viewer implements ViewerHandle {
+  state: State = 'pending';
   /** Bumped per redraw request, so a stale redraw for a closed or re-requested viewer is ignored. */
-  gen: number;
-  /** Called once, right before the first frame (the ws layer sends `ready` from it). */
-  start: ((s: StreamStart) => void) | undefined;
+  gen = 0;
   /** Live with the visible rows of a join; the whole redraw (scrollback) is still to come. */
-  scrollbackDue: boolean;
+  scrollbackDue = false;
+
+  constructor(
+    private readonly set: ViewerSet,
+    readonly sink: ViewerSink,
+    /** Called once, right before the first frame (the ws layer sends `ready` from it). */
+    public start: ((s: StreamStart) => void) | undefined,
+  ) {}
+
+  detach(): void {
+    this.set.remove(this, true);
+  }
+}
+
+/** One redraw request and the viewers waiting for it, each with the `gen` it waits under.
+ *  `join`: viewers that just joined (who may get the visible rows first); else resyncs. */
+interface Flight {
+  join: boolean;
+  viewers: Viewer[];
+  gens: number[];
+  /** The visible rows went out: a later joiner would miss them, so it starts a new flight. */
+  shown: boolean;
 }
 
 /** Terminal reset (ESC c): leads the scrollback redraw that replaces a join's visible rows. */
@@ -58,6 +82,9 @@ export interface ViewerSetOptions {
 export class ViewerSet {
   private readonly viewers = new Set<Viewer>();
   private poll: NodeJS.Timeout | undefined;
+  /** The redraws in flight that a viewer may still board: one for joins, one for resyncs. */
+  private joinFlight: Flight | undefined;
+  private resyncFlight: Flight | undefined;
 
   constructor(private readonly opts: ViewerSetOptions) {}
 
@@ -66,13 +93,13 @@ export class ViewerSet {
   }
 
   attach(sink: ViewerSink, opts: AttachOptions = {}): ViewerHandle {
-    const v: Viewer = { sink, state: 'pending', gen: 0, start: opts.start, scrollbackDue: false };
+    const v = new Viewer(this, sink, opts.start);
     this.viewers.add(v);
     this.opts.onCountChange();
     const missed = opts.resumeFrom === undefined ? null : this.opts.since(opts.resumeFrom);
     if (missed && opts.resumeFrom !== undefined) this.resume(v, opts.resumeFrom, missed);
     else this.startRedraw(v, false, true);
-    return { detach: () => this.remove(v, true) };
+    return v;
   }
 
   /** Synchronous, so no broadcast slips between the missed bytes and live output. */
@@ -135,6 +162,7 @@ export class ViewerSet {
     this.poll = undefined;
     for (const v of this.viewers) v.state = 'closed';
     this.viewers.clear();
+    this.joinFlight = this.resyncFlight = undefined;
   }
 
   /**
@@ -146,21 +174,48 @@ export class ViewerSet {
     const gen = ++v.gen;
     v.state = 'pending';
     v.scrollbackDue = false;
-    const whole = (r: Redraw): void => {
-      if (v.gen !== gen) return;
-      if (v.state === 'pending') this.sendRedraw(v, r, resync ? 'resync' : 'whole');
+    // Board the redraw already asked for, unless its visible rows have gone out (this viewer
+    // would get only the whole state, later than the rows a redraw of its own could give).
+    const boarding = join ? this.joinFlight : this.resyncFlight;
+    if (boarding && !boarding.shown) {
+      boarding.viewers.push(v);
+      boarding.gens.push(gen);
+      return;
+    }
+    const f: Flight = { join, viewers: [v], gens: [gen], shown: false };
+    if (join) this.joinFlight = f;
+    else this.resyncFlight = f;
+    this.opts.redraw(
+      (r) => this.landed(f, r),
+      join ? (r) => this.shownRows(f, r) : undefined,
+    );
+  }
+
+  /** The whole redraw of a flight: each viewer that still waits for it under the same gen. */
+  private landed(f: Flight, r: Redraw): void {
+    if (this.joinFlight === f) this.joinFlight = undefined;
+    if (this.resyncFlight === f) this.resyncFlight = undefined;
+    for (let i = 0; i < f.viewers.length; i++) {
+      const v = f.viewers[i];
+      if (v.gen !== f.gens[i]) continue;
+      if (v.state === 'pending') this.sendRedraw(v, r, f.join ? 'whole' : 'resync');
       else if (v.state === 'live' && v.scrollbackDue) {
         v.scrollbackDue = false;
         this.sendRedraw(v, r, 'scrollback');
       }
       // lagging meanwhile: its own resync redraw replaces this one
-    };
-    const visible = (r: Redraw): void => {
-      if (v.state !== 'pending' || v.gen !== gen) return;
+    }
+  }
+
+  /** A join flight's visible rows: each viewer still pending under the same gen goes live. */
+  private shownRows(f: Flight, r: Redraw): void {
+    f.shown = true;
+    for (let i = 0; i < f.viewers.length; i++) {
+      const v = f.viewers[i];
+      if (v.state !== 'pending' || v.gen !== f.gens[i]) continue;
       v.scrollbackDue = true;
       this.sendRedraw(v, r, 'visible');
-    };
-    this.opts.redraw(whole, join ? visible : undefined);
+    }
   }
 
   /**
@@ -235,7 +290,8 @@ export class ViewerSet {
     }
   }
 
-  private remove(v: Viewer, notify: boolean): void {
+  /** @internal Viewer.detach, and a sink that is gone. */
+  remove(v: Viewer, notify: boolean): void {
     if (!this.viewers.delete(v)) return;
     v.state = 'closed';
     if (notify) this.opts.onCountChange();

@@ -3,11 +3,18 @@
 // input / resize / ping under a rate limit. Every failure maps to a stable close code.
 // Written against WireSocket alone: the carrier (node-ws.ts, or Bun.serve's handlers) pushes
 // frames and the close in through the WireEvents methods.
+//
+// Memory (issue 13: RSS per idle viewer): a socket's whole protocol state is this one object.
+// It is the carrier's WireEvents, the seat's socket and the registry's entry itself; the deps
+// are one object shared by every socket; no handler is a closure made per socket, and token
+// expiry is the registry's one timer. What an idle viewer holds beyond the `ws` library's own
+// objects: this, its WsViewerSink, its Viewer in the session, its presence seat, and an owner's
+// size seat.
 import { CLOSE, PortholeError, closeCodeOf } from '../../../common/errors.js';
 import { INPUT_BACKLOG_LOW_BYTES, INPUT_BACKLOG_MAX_BYTES, INPUT_BACKLOG_POLL_MS, INPUT_MAX_BYTES, WS_AUTH_TIMEOUT_MS, WS_TEXT_MAX_BYTES } from '../../../common/flow.js';
 import { WsClientMessage, type WsServerMessage } from '../../../common/protocol.js';
 import type { Logger } from '../log.js';
-import type { SessionsPort } from '../ports.js';
+import type { SessionsPort, ViewerHandle } from '../ports.js';
 import { sessionFor, viewModeOf, type Authenticator, type Principal } from '../http/principal.js';
 import { ID_PATTERN } from '../ids.js';
 import type { StreamStart } from '../sessions/viewer.js';
@@ -15,7 +22,7 @@ import type { SizePolicies, SizeSeat } from '../sessions/size-policy.js';
 import type { ControlRequests } from '../sharing/control.js';
 import { SERVER_FEATURES, SERVER_PROTOCOL } from '../sharing/features.js';
 import type { Presence, Seat } from '../sharing/presence.js';
-import { MessageRate } from './rate.js';
+import { takeMessage, type RateWindow } from './rate.js';
 import type { SocketRegistry } from './registry.js';
 import { WsViewerSink } from './sink.js';
 import { truncateReason, type WireEvents, type WireSocket } from './socket.js';
@@ -26,31 +33,37 @@ export interface ConnectionDeps {
   registry: SocketRegistry;
   logger: Logger;
   authTimeoutMs?: number;
-  rate?: () => MessageRate;
   /** Presence and control requests (contract section 8). */
   sharing?: { presence: Presence; control: ControlRequests };
   /** Whose size the PTY has (contract section 9): owner sockets get a seat. */
   sizes?: SizePolicies;
+  /** Told once, after the socket has closed and this protocol is cleaned up. */
+  closed?: (conn: Connection) => void;
 }
 
 type State = 'auth' | 'live' | 'closed';
 
-/** setTimeout's ceiling; a later expiry is re-armed when this fires. */
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** The auth timeout's handler: one function for every socket, the socket passed as its argument. */
+function authTimedOut(conn: Connection): void {
+  conn.close(CLOSE.unauthenticated, 'unauthorized');
+}
 
-export class Connection implements WireEvents {
+export class Connection implements WireEvents, RateWindow {
   private state: State = 'auth';
   private principal: Principal | undefined;
   /** This socket's entry in the watching list; its mode decides whether input is delivered. */
   private seat: Seat | undefined;
   private sizeSeat: SizeSeat | undefined;
   private authTimer: NodeJS.Timeout | undefined;
-  private expiryTimer: NodeJS.Timeout | undefined;
   /** Set while reading is paused for a full input backlog (holdInput). */
   private inputHold: NodeJS.Timeout | undefined;
-  private detach: (() => void) | undefined;
-  private unregister: (() => void) | undefined;
-  private readonly rate: MessageRate;
+  /** This socket's place among the session's viewers, once attached. */
+  private viewer: ViewerHandle | undefined;
+  /** In the registry (under principal.jti) from auth until cleanup. */
+  private registered = false;
+  /** RateWindow (rate.ts): the message counter of this socket. */
+  rateWindowStart = 0;
+  rateCount = 0;
   /** Made on the first line logged: a child logger is five closures and a bindings object,
    *  and most sockets never log (per-viewer memory, issue 13). */
   private childLog: Logger | undefined;
@@ -68,8 +81,6 @@ export class Connection implements WireEvents {
     /** `?resumeFrom=` of the upgrade; an auth message's own `resumeFrom` wins. */
     private readonly queryResumeFrom?: number,
   ) {
-    this.rate = deps.rate ? deps.rate() : new MessageRate();
-
     if (!deps.auth.authRequired) {
       this.authenticated(deps.auth.fromToken(''));
     } else if (authorizationHeader !== undefined) {
@@ -79,7 +90,7 @@ export class Connection implements WireEvents {
         this.fail(err);
       }
     } else {
-      this.authTimer = setTimeout(() => this.close(CLOSE.unauthenticated, 'unauthorized'), deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS);
+      this.authTimer = setTimeout(authTimedOut, deps.authTimeoutMs ?? WS_AUTH_TIMEOUT_MS, this);
     }
   }
 
@@ -94,18 +105,15 @@ export class Connection implements WireEvents {
 
   /** WireEvents: the socket has closed (either side). */
   closed(): void {
+    if (this.socketClosed) return;
     this.socketClosed = true;
     this.cleanup();
+    this.deps.closed?.(this);
   }
 
   /** WireEvents: a transport error (the carrier closes the socket); logged, never thrown. */
   failed(err: Error): void {
     this.log.info('socket error', { error: err });
-  }
-
-  /** Whether the socket itself has closed (not just this protocol). */
-  get isSocketClosed(): boolean {
-    return this.socketClosed;
   }
 
   /** Registry hook: revocation, logout, expiry and shutdown all come through here. */
@@ -122,12 +130,13 @@ export class Connection implements WireEvents {
     this.cleanup();
   }
 
-  private send(msg: WsServerMessage): void {
+  /** Also the presence seat's socket (SeatSocket): mode changes and control requests. */
+  sendText(msg: WsServerMessage): void {
     if (this.ws.isOpen) this.ws.sendText(JSON.stringify(msg));
   }
 
   private error(code: string, message: string): void {
-    this.send({ type: 'error', code, message });
+    this.sendText({ type: 'error', code, message });
   }
 
   private fail(err: unknown): void {
@@ -159,7 +168,7 @@ export class Connection implements WireEvents {
         // A full link is refused here, right after auth and before `ready` (4429).
         this.seat = this.deps.sharing.presence.join(
           { sessionId: this.sessionId, shareId: p.role === 'share' ? p.jti : null, mode: viewModeOf(p) },
-          { sendText: (msg) => this.send(msg) },
+          this,
         );
       } catch (err) {
         this.fail(err);
@@ -167,14 +176,19 @@ export class Connection implements WireEvents {
       }
     }
     this.state = 'live';
-    this.unregister = this.deps.registry.add(this, p.jti);
-    this.armExpiry(p.exp);
+    if (p.exp !== null && p.exp * 1000 <= Date.now()) {
+      this.close(CLOSE.forbidden, 'token_expired');
+      return;
+    }
+    // The registry closes the socket when the token expires (4403 token_expired).
+    this.deps.registry.add(this, p.jti, p.exp === null ? null : p.exp * 1000);
+    this.registered = true;
     if (p.role === 'share') this.log.info('share joined', { shareId: p.jti, mode: p.mode });
     else this.sizeSeat = this.deps.sizes?.join(this.sessionId);
     // `ready` goes out from attach(), right before the first frame, when the output offset
     // at the end of the redraw (or of the resumed bytes) is known exactly.
     const ready = (st: StreamStart) =>
-      this.send({
+      this.sendText({
         type: 'ready',
         session: sessionFor(p, handle.info()),
         mode: this.seat?.mode ?? viewModeOf(p),
@@ -188,25 +202,12 @@ export class Connection implements WireEvents {
     // attach() sends the redraw, then live output; it may close the sink (session ended).
     const viewer = handle.attach(new WsViewerSink(this.ws), { resumeFrom, start: ready });
     if ((this.state as State) === 'closed') viewer.detach();
-    else this.detach = () => viewer.detach();
-  }
-
-  private armExpiry(exp: number | null): void {
-    if (exp === null) return;
-    const ms = exp * 1000 - Date.now();
-    if (ms <= 0) {
-      this.close(CLOSE.forbidden, 'token_expired');
-      return;
-    }
-    this.expiryTimer = setTimeout(() => {
-      if (exp * 1000 > Date.now()) this.armExpiry(exp);
-      else this.close(CLOSE.forbidden, 'token_expired');
-    }, Math.min(ms, MAX_TIMER_MS));
+    else this.viewer = viewer;
   }
 
   private onMessage(data: Buffer, isBinary: boolean): void {
     if (this.state === 'closed') return;
-    if (!this.rate.take()) {
+    if (!takeMessage(this)) {
       this.log.warn('socket flooded', {});
       this.close(CLOSE.policy, 'too many messages');
       return;
@@ -290,7 +291,7 @@ export class Connection implements WireEvents {
     const msg = r.data;
     switch (msg.type) {
       case 'ping':
-        this.send({ type: 'pong' });
+        this.sendText({ type: 'pong' });
         return;
       case 'auth':
         if (this.state !== 'auth') return; // already authenticated: nothing to do
@@ -347,14 +348,13 @@ export class Connection implements WireEvents {
   private cleanup(): void {
     this.state = 'closed';
     clearTimeout(this.authTimer);
-    clearTimeout(this.expiryTimer);
-    this.authTimer = this.expiryTimer = undefined;
+    this.authTimer = undefined;
     clearInterval(this.inputHold);
     this.inputHold = undefined;
-    this.detach?.();
-    this.detach = undefined;
-    this.unregister?.();
-    this.unregister = undefined;
+    this.viewer?.detach();
+    this.viewer = undefined;
+    if (this.registered) this.deps.registry.remove(this, this.principal?.jti ?? null);
+    this.registered = false;
     this.seat?.leave(); // ends a pending request or a grant with the socket
     this.seat = undefined;
     this.sizeSeat?.leave(); // the next most recent owner client's size comes back

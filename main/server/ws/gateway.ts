@@ -56,6 +56,8 @@ export class WsGateway {
   readonly registry = new SocketRegistry();
   /** The size policy: the PTY follows the owner client active last (size-policy.ts). */
   readonly sizes: SizePolicies;
+  /** One deps object for every Connection: never a copy per socket. */
+  private readonly deps: ConnectionDeps;
   private stopping = false;
 
   constructor(private readonly opts: GatewayOptions) {
@@ -63,14 +65,26 @@ export class WsGateway {
       const h = opts.sessions.get(id);
       if (h && h.info().status === 'running') h.resize(cols, rows);
     });
-    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: true });
+    this.deps = {
+      auth: opts.auth,
+      sessions: opts.sessions,
+      registry: this.registry,
+      logger: opts.logger,
+      authTimeoutMs: opts.authTimeoutMs,
+      sharing: opts.sharing,
+      sizes: this.sizes,
+      closed: (conn) => this.conns.delete(conn),
+    };
+    // No clientTracking: `conns` already holds every open socket, and the library's tracking
+    // adds a Set entry and a 'close' closure to each one (issue 13).
+    this.wss = new WebSocketServer({ noServer: true, maxPayload: WS_MAX_PAYLOAD_BYTES, perMessageDeflate: false, clientTracking: false });
   }
 
-  /** Open sockets (authenticated or not). */
+  /** Open sockets (authenticated or not): a Connection leaves `conns` when its socket closes
+   *  (deps.closed), so no walk over every socket at each upgrade (it was O(sockets) per admit,
+   *  and an iterator per join). */
   get size(): number {
-    let n = 0;
-    for (const c of this.conns) if (!c.isSocketClosed) n++;
-    return n;
+    return this.conns.size;
   }
 
   /** Path and Origin, before the handshake: a refusal is an HTTP answer, not a close code. */
@@ -93,33 +107,14 @@ export class WsGateway {
     }
   }
 
-  /** An admitted socket is open: its protocol starts. The carrier feeds the returned events. */
+  /** An admitted socket is open: its protocol starts. The carrier feeds the returned events
+   *  (the Connection itself: no wrapper per socket). */
   accept(socket: WireSocket, sessionId: string, authorization: string | undefined, remote: string | undefined, resumeFrom?: number): WireEvents {
-    const conn = new Connection(
-      socket,
-      sessionId,
-      {
-        auth: this.opts.auth,
-        sessions: this.opts.sessions,
-        registry: this.registry,
-        logger: this.opts.logger,
-        authTimeoutMs: this.opts.authTimeoutMs,
-        sharing: this.opts.sharing,
-        sizes: this.sizes,
-      },
-      authorization,
-      remote,
-      resumeFrom,
-    );
+    const conn = new Connection(socket, sessionId, this.deps, authorization, remote, resumeFrom);
+    // A socket refused in the constructor (a bad header token) is closing, not closed: it
+    // stays until the carrier reports the close, as every other socket does.
     this.conns.add(conn);
-    return {
-      receive: (data, isBinary) => conn.receive(data, isBinary),
-      failed: (err) => conn.failed(err),
-      closed: () => {
-        conn.closed();
-        this.conns.delete(conn);
-      },
-    };
+    return conn;
   }
 
   /** The Node http server's 'upgrade' listener. */
@@ -128,14 +123,19 @@ export class WsGateway {
     const remote = this.opts.clientAddress ? this.opts.clientAddress(req) : req.socket.remoteAddress;
     const admission = this.admit({ url: req.url, headers: req.headers, remote });
     if (!admission.ok) return rejectHandshake(socket, admission.status, admission.code);
-    this.wss.handleUpgrade(req, socket, head, this.onUpgraded(admission.sessionId, req.headers.authorization, remote, admission.resumeFrom));
+    this.wss.handleUpgrade(req, socket, head, this.onUpgraded(socket, admission.sessionId, req.headers.authorization, remote, admission.resumeFrom));
   }
 
   /** The upgrade's callback, built where the request is not in scope: a closure that names
    *  `req` would keep the whole IncomingMessage (headers, rawHeaders) alive for the socket's
    *  life, ~2 KB per viewer (measured with a heap snapshot at 1,000 viewers). */
-  private onUpgraded(sessionId: string, authorization: string | undefined, remote: string | undefined, resumeFrom: number | undefined): (ws: WebSocket) => void {
-    return (ws) => pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), sessionId, authorization, remote, resumeFrom));
+  private onUpgraded(socket: Duplex, sessionId: string, authorization: string | undefined, remote: string | undefined, resumeFrom: number | undefined): (ws: WebSocket) => void {
+    return (ws) => {
+      // From here the library's own error listener destroys the socket; ours would stay as a
+      // second listener (an array on every open socket) for nothing.
+      socket.removeListener('error', destroyOnError);
+      pipeWsEvents(ws, this.accept(new NodeWireSocket(ws), sessionId, authorization, remote, resumeFrom));
+    };
   }
 
   /** Close every socket that authenticated with this jti (revoked share, logout). */
@@ -148,8 +148,7 @@ export class WsGateway {
     this.stopping = true;
     for (const c of [...this.conns]) c.close(CLOSE.goingAway, 'server stopping');
     const deadline = Date.now() + CLOSE_GRACE_MS;
-    while ((this.wss.clients.size > 0 || this.size > 0) && Date.now() < deadline) await delay(20);
-    for (const ws of this.wss.clients) ws.terminate();
+    while (this.size > 0 && Date.now() < deadline) await delay(20);
     for (const c of [...this.conns]) c.terminate();
     this.conns.clear();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));

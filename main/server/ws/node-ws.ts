@@ -40,12 +40,31 @@ export class NodeWireSocket implements WireSocket {
   }
 }
 
-/** Feeds one ws.WebSocket's events into `events`. */
+/** Where a piped socket keeps its events: the listeners below are shared by every socket and
+ *  find them through `this` (an emitter calls its listeners with itself as `this`). */
+const EVENTS = Symbol('porthole.wireEvents');
+type Piped = WebSocket & { [EVENTS]: WireEvents };
+
+function onMessage(this: WebSocket, data: WebSocket.RawData, isBinary: boolean): void {
+  (this as Piped)[EVENTS].receive(toBytes(data), isBinary);
+}
+
+function onClose(this: WebSocket): void {
+  (this as Piped)[EVENTS].closed();
+}
+
+// ws closes with 1009 on an oversize frame and emits this first; never throw.
+function onError(this: WebSocket, err: Error): void {
+  (this as Piped)[EVENTS].failed(err);
+}
+
+/** Feeds one ws.WebSocket's events into `events`, with no closure per socket (issue 13:
+ *  three closures and their context were held by every idle viewer). */
 export function pipeWsEvents(ws: WebSocket, events: WireEvents): void {
-  ws.on('message', (data, isBinary) => events.receive(toBytes(data), isBinary));
-  ws.on('close', () => events.closed());
-  // ws closes with 1009 on an oversize frame and emits this first; never throw.
-  ws.on('error', (err) => events.failed(err));
+  (ws as Piped)[EVENTS] = events;
+  ws.on('message', onMessage);
+  ws.on('close', onClose);
+  ws.on('error', onError);
 }
 
 function toBytes(data: WebSocket.RawData): Uint8Array {
