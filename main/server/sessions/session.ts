@@ -371,9 +371,8 @@ export class PtySession implements SessionHandle {
   private rebuildScreen(): void {
     if (this.status === 'exited' || this.exiting) return; // the lost screen answers empty from now on
     this.screen = undefined;
-    if (!this.openedScreen()) return;
-    const held = this.ring.since(this.ring.start);
-    this.log.warn('screen worker lost; screen rebuilt from the output held', { bytes: held?.length ?? 0, exact: this.ring.start === 0 && this.resizedAt === 0 });
+    if (!this.openedScreen()) return; // which replayed the ring: the count alone is logged
+    this.log.warn('screen worker lost; screen rebuilt from the output held', { bytes: this.ring.held, exact: this.ring.start === 0 && this.resizedAt === 0 });
   }
 
   /** `visible`: a late join, which may get the visible rows before the scrollback (Screen.redraw);
