@@ -1,7 +1,7 @@
 // defaultShell decides what every new session runs on each OS; the branches for macOS and
 // Windows cannot run here, so each is pinned against injected probes (no real files needed).
 import { describe, expect, it } from 'vitest';
-import { defaultShell, processDefaultShell, type ShellProbe } from '../../main/server/platform/shell.js';
+import { defaultShell, nodeShellProbe, passwdFileShell, processDefaultShell, type ShellProbe } from '../../main/server/platform/shell.js';
 
 function probe(files: string[], passwd?: string): ShellProbe & { asked: string[] } {
   const asked: string[] = [];
@@ -21,6 +21,20 @@ describe('defaultShell: linux', () => {
     expect(defaultShell('linux', { SHELL: '/usr/bin/fish' }, probe([], '/bin/bash'))).toEqual({ file: '/usr/bin/fish', args: [] });
     expect(defaultShell('linux', {}, probe([], '/bin/bash'))).toEqual({ file: '/bin/bash', args: [] });
     expect(defaultShell('linux', { SHELL: '' }, probe([]))).toEqual({ file: '/bin/sh', args: [] });
+  });
+
+  it('a passwd shell that is not an absolute path (Bun says "unknown") is no shell', () => {
+    expect(defaultShell('linux', {}, probe([], 'unknown'))).toEqual({ file: '/bin/sh', args: [] });
+    expect(defaultShell('darwin', {}, probe([], 'unknown'))).toEqual({ file: '/bin/zsh', args: ['-l'] });
+  });
+
+  it('reads the shell from /etc/passwd by uid', () => {
+    const file = 'root:x:0:0:root:/root:/bin/bash\nbob:x:1000:1000:Bob,,,:/home/bob:/usr/bin/zsh\nnoshell:x:7:7::/:\n';
+    expect(passwdFileShell(file, 1000)).toBe('/usr/bin/zsh');
+    expect(passwdFileShell(file, 0)).toBe('/bin/bash');
+    expect(passwdFileShell(file, 7)).toBeUndefined();
+    expect(passwdFileShell(file, 42)).toBeUndefined();
+    if (process.platform === 'linux') expect(nodeShellProbe.passwdShell()).toMatch(/^\//);
   });
 
   it('is what this machine runs (the same function with process.platform)', () => {

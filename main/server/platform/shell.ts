@@ -37,7 +37,10 @@ const WINDOWS_SHELLS = ['pwsh.exe', 'powershell.exe'] as const;
  */
 export function defaultShell(platform: Platform, env: Env, probe: ShellProbe): ShellCommand {
   if (isWindows(platform)) return windowsShell(env, probe);
-  const login = env.SHELL || probe.passwdShell() || (platform === 'darwin' ? DARWIN_FALLBACK : POSIX_FALLBACK);
+  const passwd = probe.passwdShell();
+  // Only an absolute path is a shell: Bun's os.userInfo() says "unknown" when it cannot tell.
+  const recorded = passwd !== undefined && passwd.startsWith('/') ? passwd : undefined;
+  const login = env.SHELL || recorded || (platform === 'darwin' ? DARWIN_FALLBACK : POSIX_FALLBACK);
   return { file: login, args: platform === 'darwin' ? ['-l'] : [] };
 }
 
@@ -58,13 +61,30 @@ function windowsShell(env: Env, probe: ShellProbe): ShellCommand {
   return { file: p.join(systemRoot, 'System32', 'cmd.exe'), args: [] };
 }
 
+/** The shell field of the /etc/passwd line for `uid`, if there is one. */
+export function passwdFileShell(passwd: string, uid: number): string | undefined {
+  for (const line of passwd.split('\n')) {
+    const fields = line.split(':');
+    if (fields.length >= 7 && fields[2] === String(uid)) return fields[6].trim() || undefined;
+  }
+  return undefined;
+}
+
 /** The real machine's answers, for the server's own call with process.platform. */
 export const nodeShellProbe: ShellProbe = {
   passwdShell() {
+    let shell: string | undefined;
     try {
-      return os.userInfo().shell ?? undefined; // null on Windows
+      shell = os.userInfo().shell ?? undefined; // null on Windows
     } catch {
-      return undefined; // no passwd entry (some containers)
+      // no passwd entry (some containers)
+    }
+    if (shell?.startsWith('/') || typeof process.getuid !== 'function') return shell;
+    // Bun answers "unknown" without $SHELL and $USER; the file itself still says.
+    try {
+      return passwdFileShell(fs.readFileSync('/etc/passwd', 'utf8'), process.getuid()) ?? shell;
+    } catch {
+      return shell;
     }
   },
   isFile(file) {
