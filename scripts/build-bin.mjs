@@ -28,8 +28,9 @@ const RENDERER = join(ROOT, 'dist/renderer');
 const BINARY_ENTRY = join(ROOT, 'main/cli/binary.ts');
 /** Files Bun bundles as their own entry points (workers are loaded by path at run time). */
 const EXTRA_ENTRIES = ['main/server/sessions/screen-worker.ts', 'main/server/auth/password-worker.ts'].map((p) => join(ROOT, p)).filter((p) => existsSync(p));
-/** Never in the binary (node-pty gets a stand-in in scripts/bun-compile.mjs: it has Bun's PTY). */
-const EXTERNAL = ['electron'];
+/** Never in the binary (node-pty gets a stand-in in scripts/bun-compile.mjs: it has Bun's PTY;
+ *  koffi binds glibc's malloc_trim for plain Node only: platform/malloc-trim.ts). */
+const EXTERNAL = ['electron', 'koffi'];
 
 /** --all: Bun target -> our file name. No windows-x64: Bun's PTY (Bun.spawn `terminal`) is
  *  POSIX-only, so a Windows binary could not run a session (docs/install.md). */

@@ -2,12 +2,14 @@
 // start itself). V8 grows its young generation up to 3 x 16 MB under load and shrinks it only in
 // a major GC that sees a low allocation rate over the last ~5 s (Heap::ReduceNewSpaceSize),
 // which a quiet server never runs by itself: without this, RSS after one flood stays 30-60 MB
-// up for good. One collection, SETTLE_QUIET_TICKS into the quiet, and on the screen worker too.
+// up for good. One collection, SETTLE_QUIET_TICKS into the quiet, and on the screen worker too;
+// a tick later, the C heap's free pages go back as well (platform/malloc-trim.ts).
 // benchmarks/results/perf-memory.md, round 3.
 import { runInNewContext } from 'node:vm';
 import { getHeapSpaceStatistics, setFlagsFromString } from 'node:v8';
 import type { RuntimeInfo } from '../../common/protocol.js';
 import type { Logger } from './log.js';
+import { mallocTrim } from './platform/malloc-trim.js';
 
 /** How often the process's CPU time is sampled. */
 export const SETTLE_TICK_MS = 1000;
@@ -26,6 +28,10 @@ export const SETTLE_NEW_SPACE_KEPT_BYTES = 2 * 1024 * 1024;
  *  recent allocation throughput is low but not zero (measured: an allocation-free quiet
  *  spell of 6.5-8 s kept 32 MB of new space in 3 of 3 tries). */
 const NUDGE_OBJECTS = 2000;
+/** RSS this far above the lowest the server has settled to, after a collection, is free C heap
+ *  worth handing back (a flood leaves 40-60 MB; the start's own settle leaves under 1 MB, less
+ *  than loading the FFI costs: +1.2 MB). */
+export const SETTLE_TRIM_EXCESS_BYTES = 16 * 1024 * 1024;
 
 /** What a tick asks for: `mark` a cheap young-generation GC as the quiet begins (it closes
  *  V8's allocation sample on the burst, so the full GC later judges the quiet alone: without it
@@ -122,6 +128,8 @@ export interface MemorySettleOptions {
   logger: Logger;
   /** Also collect elsewhere (the screen worker): called right after this thread's collection. */
   alsoCollect?: () => void;
+  /** Default SETTLE_TRIM_EXCESS_BYTES (0: trim after every collection). */
+  trimExcessBytes?: number;
 }
 
 function newSpaceBytes(): number {
@@ -135,6 +143,10 @@ export class MemorySettle {
   private readonly mark: (() => void) | undefined;
   private timer: NodeJS.Timeout | undefined;
   private lastCpu = process.cpuUsage();
+  /** Set by a collection: the next tick trims the C heap, once the worker's own GC is done. */
+  private trimDue = false;
+  /** The lowest RSS seen at a settle (at first: once the server was loaded). */
+  private floorRss = process.memoryUsage.rss();
 
   constructor(private readonly options: MemorySettleOptions) {
     this.collect = fullCollector(options.runtime);
@@ -153,6 +165,7 @@ export class MemorySettle {
     const used = process.cpuUsage(this.lastCpu);
     this.lastCpu = process.cpuUsage();
     const action = this.policy.tick((used.user + used.system) / 1000, SETTLE_TICK_MS);
+    if (this.trimDue) this.trim();
     if (action === 'mark') {
       this.mark?.();
       this.lastCpu = process.cpuUsage();
@@ -164,11 +177,31 @@ export class MemorySettle {
     nudge();
     this.collect?.();
     this.options.alsoCollect?.();
+    this.trimDue = true;
     if (newSpaceBytes() > SETTLE_NEW_SPACE_KEPT_BYTES) this.policy.kept();
     const ms = performance.now() - t0;
     // The CPU this tick spent collecting is not activity: the next sample starts after it.
     this.lastCpu = process.cpuUsage();
-    const mb = (n: number) => Math.round(n / 104857.6) / 10;
     this.options.logger.debug('memory settled', { rssBeforeMB: mb(before), rssAfterMB: mb(process.memoryUsage().rss), gcMs: Math.round(ms * 10) / 10, newSpaceMB: [mb(ns0), mb(newSpaceBytes())] });
   }
+
+  private trim(): void {
+    this.trimDue = false;
+    const before = process.memoryUsage.rss();
+    this.floorRss = Math.min(this.floorRss, before);
+    if (before - this.floorRss < (this.options.trimExcessBytes ?? SETTLE_TRIM_EXCESS_BYTES)) return;
+    const trim = mallocTrim(this.options.runtime, (reason) => this.options.logger.debug('malloc_trim unavailable', { reason }));
+    if (!trim) return;
+    const t0 = performance.now();
+    trim();
+    const ms = performance.now() - t0;
+    this.lastCpu = process.cpuUsage();
+    const after = process.memoryUsage.rss();
+    this.floorRss = Math.min(this.floorRss, after);
+    this.options.logger.debug('memory trimmed', { rssBeforeMB: mb(before), rssAfterMB: mb(after), trimMs: Math.round(ms * 10) / 10 });
+  }
+}
+
+function mb(n: number): number {
+  return Math.round(n / 104857.6) / 10;
 }
