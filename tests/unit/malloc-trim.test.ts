@@ -29,7 +29,7 @@ async function fragmentHeap(): Promise<Buffer[]> {
 
 describe('trimApplies', () => {
   it('plain Node on Linux only', () => {
-    expect(trimApplies('node', 'linux', { ...process.versions, electron: undefined } as NodeJS.ProcessVersions)).toBe(true);
+    expect(trimApplies('node', 'linux', {})).toBe(true);
     expect(trimApplies('bun', 'linux', process.versions)).toBe(false);
     expect(trimApplies('node', 'darwin', process.versions)).toBe(false);
     expect(trimApplies('node', 'win32', process.versions)).toBe(false);

@@ -17,7 +17,7 @@ interface Koffi {
 }
 
 /** Whether this process's C allocator is one malloc_trim applies to. */
-export function trimApplies(runtime: RuntimeInfo['name'], platform: NodeJS.Platform, versions: NodeJS.ProcessVersions): boolean {
+export function trimApplies(runtime: RuntimeInfo['name'], platform: NodeJS.Platform, versions: { readonly electron?: string }): boolean {
   return runtime === 'node' && platform === 'linux' && versions.electron === undefined;
 }
 
