@@ -35,3 +35,39 @@ describe('node-pty adapter: the reap is watched, not polled', () => {
     }
   }, 30_000);
 });
+
+describe('node-pty adapter: a stalled event loop at the exit loses no output', () => {
+  // On a loaded machine the server's thread can be held up just as the child ends, and the tail
+  // of a flood was lost (CI: the last ~50 lines of `seq 1 300000`, from every viewer and the
+  // recording): node-pty destroys its socket 200 ms after the reap, unread output or not, and
+  // the slave was let go after 10 ms without output, which a held loop also shows (libuv then
+  // takes the hangup for the end of the stream). Here the loop is held twice: while the child
+  // writes, so its output waits in the kernel, and right at the reap, past node-pty's 200 ms.
+  // Before the fix every run lost all but the first reads (8 KB of 17).
+  const spin = (ms: number): void => {
+    const end = Date.now() + ms;
+    while (Date.now() < end) {
+      // the loop is held: no read, no timer
+    }
+  };
+  const stalled = createNodePtyPort({ onReapSeen: () => spin(300) });
+
+  it('delivers every byte written before the exit, then the exit', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' };
+    const expected = Array.from({ length: 3000 }, (_, i) => `${i + 1}\r\n`).join('');
+    for (let run = 0; run < 5; run++) {
+      const p = stalled.spawn('/bin/sh', ['-c', 'stty -echo; seq 1 3000'], { cwd: tmpdir(), env, cols: 80, rows: 24 });
+      const chunks: Buffer[] = [];
+      let held = false;
+      p.onData((d) => {
+        chunks.push(d);
+        if (!held) spin(300); // the rest of the output is written (and the child exits) meanwhile
+        held = true;
+      });
+      await new Promise<void>((resolve) => p.onExit(() => resolve()));
+      const out = Buffer.concat(chunks).toString('latin1');
+      expect(out.length, `run ${run}: bytes`).toBe(expected.length);
+      expect(out.slice(-20)).toBe(expected.slice(-20));
+    }
+  }, 30_000);
+});

@@ -8,6 +8,15 @@
 // and output has gone quiet, nothing can write to the slave any more, so our fd is let go and
 // the master's EIO reports the exit at once, after the last byte.
 //
+// "Quiet" must mean read, not merely unseen: on a busy machine (a loaded 2-core CI box) the
+// server's thread can be held up right at the exit, and two things then cut the tail (the last
+// ~50 lines of `seq 1 300000`, from every viewer and the recording). Our slave fd was let go
+// after 10 ms without output, which a held loop shows too: the master then sees a hangup, and
+// libuv takes a hangup after a partial read (a master gives ~4 KB a read) for the end of the
+// stream, the rest unread. And node-pty destroys its socket 200 ms after the reap, read or not.
+// So the slave goes, and node-pty's destroy (held: holdDestroy) runs, only once 10 ms of a
+// running loop and then one whole turn of it, its reads included, have brought nothing more.
+//
 // The leader's end is seen the moment node-pty reaps it: its native exit callback, finding the
 // master still open, registers `once('close')` on the read socket, and that registration is
 // watched ('newListener'). Polling the leader (every 20 ms) made every exit, and so every
@@ -43,14 +52,25 @@ const LEADER_FALLBACK_POLL_MS = 250;
 const RELEASE_QUIET_MS = 10;
 /** ...or after this long in any case (a writer that survives in another group). */
 const RELEASE_MAX_MS = 250;
+/** node-pty's held destroy goes ahead after this long even if output keeps coming: only a
+ *  writer outside the child's group (which keeps the slave open) can keep it coming. */
+const DRAIN_MAX_MS = 2000;
 
 class NodePtyProcess implements PtyProcess {
   readonly pid: number;
   private slaveFd: number | undefined;
   private pausedWatch: NodeJS.Timeout | undefined;
   private exited = false;
-  private lastDataAt = 0;
-  private releaseTimer: NodeJS.Timeout | undefined;
+  /** Output events so far: a turn of the event loop that adds none has read everything. */
+  private chunks = 0;
+  /** The leader is reaped: no backpressure any more (pause() is ignored), the rest is read. */
+  private leaderEnded = false;
+  /** Our slave fd is closed (or was never held): the master sees EIO once it has read all. */
+  private released = false;
+  /** node-pty's post-exit destroy, held until the output is read (holdDestroy); when asked. */
+  private heldDestroy: (() => void) | undefined;
+  /** The pending check of whenRead (a timer, or the immediate that follows a poll phase). */
+  private drainTimer: NodeJS.Timeout | NodeJS.Immediate | undefined;
   private leaderWatch: NodeJS.Timeout | undefined;
   /** Input goes around node-pty's blocking socket write (input-writer.ts). */
   private readonly input: PtyInputWriter | undefined;
@@ -71,17 +91,19 @@ class NodePtyProcess implements PtyProcess {
         this.slaveFd = undefined; // best effort: without it we only lose the drain guarantee
       }
     }
-    term.onData(() => (this.lastDataAt = Date.now()));
+    term.onData(() => this.chunks++);
     term.onExit(() => {
       this.exited = true;
       this.input?.close();
       this.stopPausedWatch();
       if (this.leaderWatch) clearInterval(this.leaderWatch);
-      if (this.releaseTimer) clearTimeout(this.releaseTimer);
-      this.leaderWatch = this.releaseTimer = undefined;
+      if (this.drainTimer && 'refresh' in this.drainTimer) clearTimeout(this.drainTimer);
+      else if (this.drainTimer) clearImmediate(this.drainTimer);
+      this.leaderWatch = this.drainTimer = undefined;
       this.closeSlave();
     });
     if (this.slaveFd !== undefined) {
+      this.holdDestroy(internals);
       const watched = this.watchReap(internals, opts.onReapSeen);
       this.leaderWatch = setInterval(
         () => {
@@ -110,6 +132,66 @@ class NodePtyProcess implements PtyProcess {
     };
     socket.on('newListener', onListener);
     return true;
+  }
+
+  /**
+   * node-pty destroys its socket DESTROY_SOCKET_TIMEOUT_MS (200) after the reap, by calling
+   * destroy() with no error; a read error (EIO, once the slave is closed and all is read) calls
+   * it with one. The former is held and run by drainThenDestroy once the output is read, so
+   * an event loop held up past 200 ms (a busy machine) no longer cuts the tail of the output.
+   * Only possible while we hold the slave (without it there is no drain guarantee anyway).
+   */
+  private holdDestroy(internals: NodePtyInternals): void {
+    const socket = internals._socket as (NodeJS.EventEmitter & { destroy?: (err?: Error) => unknown }) | undefined;
+    const destroy = socket?.destroy;
+    if (!socket || typeof destroy !== 'function') return;
+    socket.destroy = (err?: Error) => {
+      if (err !== undefined || this.exited || this.heldDestroy) return destroy.call(socket, err);
+      this.heldDestroy = () => void destroy.call(socket);
+      this.drainThenDestroy();
+      return socket;
+    };
+  }
+
+  /** Runs node-pty's held destroy once the slave is let go and the output is read (whenRead). */
+  private drainThenDestroy(): void {
+    const held = this.heldDestroy;
+    if (!held || !this.released || this.exited || this.drainTimer) return;
+    this.whenRead(() => true, DRAIN_MAX_MS, held);
+  }
+
+  /**
+   * Calls `then` once `ready()` holds and the master has read all there is: no output for
+   * RELEASE_QUIET_MS counted from when this started watching (the last output may be long ago
+   * only because the loop was held up, the kernel still holding more), and then one whole turn
+   * of the event loop (setImmediate runs after its poll phase, where whatever the master holds
+   * is read) that brought none. After `maxMs` worth of checks (counted, so a held loop counts
+   * once) it goes ahead anyway: only a writer outside the child's group keeps output coming.
+   */
+  private whenRead(ready: () => boolean, maxMs: number, then: () => void): void {
+    let turns = Math.ceil(maxMs / RELEASE_QUIET_MS);
+    let seen = this.chunks;
+    let quietSince = Date.now();
+    const check = (): void => {
+      this.drainTimer = undefined;
+      if (this.exited) return;
+      if (this.chunks !== seen) {
+        seen = this.chunks;
+        quietSince = Date.now();
+      }
+      const over = --turns <= 0;
+      if (!over && (!ready() || Date.now() - quietSince < RELEASE_QUIET_MS)) {
+        this.drainTimer = setTimeout(check, RELEASE_QUIET_MS);
+        return;
+      }
+      this.drainTimer = setImmediate(() => {
+        this.drainTimer = undefined;
+        if (this.exited) return;
+        if (over || this.chunks === seen) then();
+        else this.drainTimer = setTimeout(check, RELEASE_QUIET_MS);
+      });
+    };
+    check();
   }
 
   onData(listener: (data: Buffer) => void): PtyDisposable {
@@ -148,7 +230,9 @@ class NodePtyProcess implements PtyProcess {
   }
 
   pause(): void {
-    if (this.exited) return;
+    // Once the leader is gone, what is left is read at once: a paused socket could only hold
+    // output the exit would wait for (or node-pty's destroy would drop).
+    if (this.exited || this.leaderEnded) return;
     this.term.pause();
     // node-pty destroys its socket 200 ms after the child exits; a paused socket would lose
     // whatever is still unread, so resume as soon as the child is seen gone.
@@ -178,17 +262,13 @@ class NodePtyProcess implements PtyProcess {
   private leaderGone(): void {
     if (this.leaderWatch) clearInterval(this.leaderWatch);
     this.leaderWatch = undefined;
-    if (this.exited || this.releaseTimer) return;
+    if (this.exited || this.leaderEnded) return;
+    this.leaderEnded = true;
     this.resume();
-    const start = Date.now();
-    const check = (): void => {
-      this.releaseTimer = undefined;
-      const now = Date.now();
-      const settled = !groupAlive(this.pid) && now - this.lastDataAt >= RELEASE_QUIET_MS;
-      if (settled || now - start >= RELEASE_MAX_MS) this.closeSlave();
-      else this.releaseTimer = setTimeout(check, RELEASE_QUIET_MS);
-    };
-    check();
+    // Closing the slave with output still unread loses it: the master then sees a hangup, and
+    // libuv takes a hangup after a partial read (a pty master gives ~4 KB a read) for the end
+    // of the stream. So the slave goes only once all of it is read.
+    this.whenRead(() => !groupAlive(this.pid), RELEASE_MAX_MS, () => this.closeSlave());
   }
 
   private stopPausedWatch(): void {
@@ -204,6 +284,8 @@ class NodePtyProcess implements PtyProcess {
       // already closed
     }
     this.slaveFd = undefined;
+    this.released = true;
+    this.drainThenDestroy(); // if node-pty's destroy came first (and was held)
   }
 }
 
