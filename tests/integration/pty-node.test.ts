@@ -36,6 +36,43 @@ describe('node-pty adapter: the reap is watched, not polled', () => {
   }, 30_000);
 });
 
+describe('node-pty adapter: a quiet child\'s exit waits for no timer', () => {
+  // Every DELETE ends a child that has long been quiet: its exit must be reported a few turns
+  // of the event loop after the reap, not after a quiet period counted from the reap (that
+  // made create + delete 292 -> 54 ops/s). Counted in loop turns, not milliseconds: a 10 ms
+  // timer is thousands of turns of a loop that spins on setImmediate.
+  it('reports the exit of a killed `cat` within a few loop turns of its reap', async () => {
+    const env = { PATH: process.env.PATH ?? '/usr/bin:/bin', TERM: 'xterm-256color' };
+    for (let run = 0; run < 3; run++) {
+      let turns = -1;
+      const port = createNodePtyPort({
+        onReapSeen: () => {
+          turns = 0;
+          const spin = (): void => {
+            if (turns < 0) return;
+            turns++;
+            setImmediate(spin);
+          };
+          setImmediate(spin);
+        },
+      });
+      const p = port.spawn('/bin/sh', ['-c', 'exec cat'], { cwd: tmpdir(), env, cols: 80, rows: 24 });
+      const exited = new Promise<number>((resolve) =>
+        p.onExit(() => {
+          const n = turns;
+          turns = -1;
+          resolve(n);
+        }),
+      );
+      await new Promise((r) => setTimeout(r, 100));
+      p.kill('SIGHUP');
+      const n = await exited;
+      expect(n, `run ${run}: the reap was seen`).toBeGreaterThanOrEqual(0);
+      expect(n, `run ${run}: loop turns from the reap to the exit`).toBeLessThan(50);
+    }
+  }, 30_000);
+});
+
 describe('node-pty adapter: a stalled event loop at the exit loses no output', () => {
   // On a loaded machine the server's thread can be held up just as the child ends, and the tail
   // of a flood was lost (CI: the last ~50 lines of `seq 1 300000`, from every viewer and the
