@@ -27,6 +27,11 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
     expect(tmux('new-session', '-d', '-x', '90', '-y', '25', '-s', 'p', `env -u TMUX PS1='$ ' ${run}`).status).toBe(0);
     try {
       const pane = () => tmux('capture-pane', '-p', '-t', 'p').stdout;
+      // A wait that times out says what the CLI's terminal showed.
+      const untilPane = (re: RegExp, what: string) =>
+        until(() => re.test(pane()), 10_000, what).catch((err: Error) => {
+          throw new Error(`${err.message}; the pane:\n${pane()}`);
+        });
       const session = async (): Promise<Session | undefined> => (await ts.json<Session[]>('/api/sessions')).body.find((s) => s.name === 'sized');
       await until(() => pane().includes('detach with'), 20_000, 'the CLI to attach');
       let s = (await session())!;
@@ -52,7 +57,7 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
 
       // Typing in the CLI makes it latest: the program sees 25 rows again.
       tmux('send-keys', '-t', 'p', 'stty size', 'Enter');
-      await until(() => /^25 90\s*$/m.test(pane()), 10_000, 'stty size 25 90 in the CLI');
+      await untilPane(/^25 90\s*$/m, 'stty size 25 90 in the CLI');
       expect(await size()).toBe('90x25');
 
       // The panel is focused again (it re-sends its size), then closed: 90x25 comes back.
@@ -61,7 +66,7 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
       panel.ws.close();
       await expect.poll(size, { timeout: 10_000 }).toBe('90x25');
       tmux('send-keys', '-t', 'p', 'clear; stty size', 'Enter');
-      await until(() => /^25 90\s*$/m.test(pane()), 10_000, 'stty size after the panel left');
+      await untilPane(/^25 90\s*$/m, 'stty size after the panel left');
       viewer.ws.close();
     } finally {
       tmux('kill-server');
