@@ -29,7 +29,7 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
       const pane = () => tmux('capture-pane', '-p', '-t', 'p').stdout;
       // A wait that times out says what the CLI's terminal showed.
       const untilPane = (re: RegExp, what: string) =>
-        until(() => re.test(pane()), 10_000, what).catch((err: Error) => {
+        until(() => re.test(pane()), 20_000, what).catch((err: Error) => {
           throw new Error(`${err.message}; the pane:\n${pane()}`);
         });
       const session = async (): Promise<Session | undefined> => (await ts.json<Session[]>('/api/sessions')).body.find((s) => s.name === 'sized');
@@ -71,5 +71,5 @@ describe.skipIf(!TMUX)('size: the owner client active last wins', () => {
     } finally {
       tmux('kill-server');
     }
-  }, 60_000);
+  }, 90_000);
 });
