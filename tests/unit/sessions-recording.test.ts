@@ -1,7 +1,6 @@
 // Recording (sessions/recording.ts) byte by byte: a UTF-8 character cut at an exact batch edge,
 // the cap hit on an exact event, and close() semantics. A PTY cannot be made to split output
 // at a chosen byte, so these are checked here rather than in the integration tests.
-import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -112,7 +111,7 @@ describe('Recording', () => {
     }
     expect((await stat(rec.file)).size).toBe(0); // nothing encoded or written during the burst
     // Quiet: the timer writes it all, without flushed() or close().
-    await until(() => readFileSync(rec.file, 'utf8').includes('"b29 "'), 5000, 'the held burst on disk');
+    await until(async () => (await readFile(rec.file, 'utf8')).includes('"b29 "'), 5000, 'the held burst on disk');
     const [, ...events] = await lines(rec);
     expect(events.map((e) => (e as unknown[])[2]).join('')).toBe(Array.from({ length: 30 }, (_, i) => `b${i} `).join(''));
     const times = events.map((e) => (e as number[])[0]);
