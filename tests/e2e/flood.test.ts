@@ -21,6 +21,9 @@ const FLOOD =
   "yes 'flood 0123456789 abcdefghijklmnopqrstuvwxyz ABCDEFGHIJKLMNOPQRSTUVWXYZ !@#$%^&*()' | head -c 30000000; echo; echo FLOOD-$((1+1))-DONE\n";
 const DONE = 'FLOOD-2-DONE';
 
+/** Calls in a row (each ~100 ms apart) over which the page's timer must have advanced. */
+const STALL_CALLS = 10;
+
 /** A script call into the page; a page frozen by the flood would never answer it. */
 async function call<T>(page: Page, fn: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -35,7 +38,7 @@ async function call<T>(page: Page, fn: () => T): Promise<T> {
 /** Starts the flood and, until the server's screen shows its end, calls into the page every
  *  ~100 ms and reads a counter that the page's own timer advances every 50 ms. No wall-time
  *  threshold (a loaded machine slows everything): the page must keep answering, and its timers
- *  must keep running between our calls, i.e. the flood never starves its event loop for good. */
+ *  must keep running across our calls (STALL_CALLS), i.e. the flood never starves its event loop for good. */
 async function floodAndWatch(ts: TestServer, sessionId: string, page: Page): Promise<number[]> {
   await page.evaluate(() => {
     const w = window as unknown as { __ticks: number };
@@ -59,14 +62,17 @@ async function waitForEnd(page: Page): Promise<void> {
   await page.waitForFunction((needle) => window.portholeProbe?.text().includes(needle), DONE, { timeout: 30_000, polling: 250 });
 }
 
-/** Through the flood every call is answered and the page's timer advanced between any two of
- *  them; afterwards the page catches up to the final screen and still answers. */
+/** Through the flood every call is answered and the page's timer advanced over every
+ *  STALL_CALLS of them; afterwards the page catches up to the final screen, still answers, and
+ *  its timer has run. */
 async function expectAnsweringThroughFlood(ts: TestServer, sessionId: string, page: Page): Promise<void> {
   const ticks = await floodAndWatch(ts, sessionId, page);
   expect(ticks.length).toBeGreaterThan(1);
-  for (let i = 1; i < ticks.length; i++) expect(ticks[i], `timer ticks at call ${i}`).toBeGreaterThan(ticks[i - 1]);
+  // A busy page may answer a call or two before its timer runs again (one such gap at the
+  // flood's start failed CI on a loaded machine); a starved one falls behind for good.
+  for (let i = STALL_CALLS; i < ticks.length; i++) expect(ticks[i], `timer ticks at call ${i}`).toBeGreaterThan(ticks[i - STALL_CALLS]);
   await waitForEnd(page);
-  expect(await call(page, () => 1)).toBe(1);
+  expect(await call(page, () => (window as unknown as { __ticks: number }).__ticks)).toBeGreaterThan(ticks[0]);
 }
 
 describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {
