@@ -1,12 +1,13 @@
 // Recording (sessions/recording.ts) byte by byte: a UTF-8 character cut at an exact batch edge,
 // the cap hit on an exact event, and close() semantics. A PTY cannot be made to split output
 // at a chosen byte, so these are checked here rather than in the integration tests.
+import { readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/server/log.js';
-import { RECORDING_CAP_MARKER, Recording } from '../../main/server/sessions/recording.js';
-import { makeTempDir } from '../helpers/server.js';
+import { RECORDING_CAP_MARKER, RECORDING_HOLD_MAX_BYTES, RECORDING_HOLD_QUIET_MS, Recording } from '../../main/server/sessions/recording.js';
+import { makeTempDir, until } from '../helpers/server.js';
 
 async function open(capBytes = 1 << 20): Promise<Recording> {
   const dir = await makeTempDir();
@@ -98,5 +99,46 @@ describe('Recording', () => {
     await rec.close();
     await rec.discard();
     await expect(stat(rec.file)).rejects.toMatchObject({ code: 'ENOENT' });
+  });
+
+  it('holds a burst off the disk until output is quiet, and each event keeps the time its output came', async () => {
+    const rec = await open();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    // A burst: a batch every 5 ms for ~150 ms, never quiet for RECORDING_HOLD_QUIET_MS.
+    const t0 = Date.now();
+    for (let i = 0; i < 30; i++) {
+      rec.output(Buffer.from(`b${i} `));
+      await sleep(Math.min(5, RECORDING_HOLD_QUIET_MS / 4));
+    }
+    expect((await stat(rec.file)).size).toBe(0); // nothing encoded or written during the burst
+    // Quiet: the timer writes it all, without flushed() or close().
+    await until(() => readFileSync(rec.file, 'utf8').includes('"b29 "'), 5000, 'the held burst on disk');
+    const [, ...events] = await lines(rec);
+    expect(events.map((e) => (e as unknown[])[2]).join('')).toBe(Array.from({ length: 30 }, (_, i) => `b${i} `).join(''));
+    const times = events.map((e) => (e as number[])[0]);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    // The times span the burst (written at once, they would all be the same).
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(((Date.now() - t0) / 1000) * 0.1);
+    expect(times.at(-1)! - times[0]!).toBeGreaterThan(0.05);
+  });
+
+  it('a resize, flushed() and the hold limit write what is held first, in order', async () => {
+    const rec = await open(4 * RECORDING_HOLD_MAX_BYTES);
+    rec.output(Buffer.from('first'));
+    rec.resize(100, 30); // after output: an event, behind the held output
+    rec.output(Buffer.from('second'));
+    await rec.flushed();
+    expect(await readFile(rec.file, 'utf8')).toContain('"second"');
+    // Past the limit the held output is written at once, quiet or not.
+    rec.output(Buffer.alloc(RECORDING_HOLD_MAX_BYTES, 0x61));
+    expect(rec.backlog).toBeGreaterThan(RECORDING_HOLD_MAX_BYTES);
+    const [header, ...events] = await lines(rec);
+    expect(header).toMatchObject({ width: 80, height: 24 });
+    expect(events.map((e) => (e as unknown[]).slice(1, 2).concat(String((e as unknown[])[2]).slice(0, 6)))).toEqual([
+      ['o', 'first'],
+      ['r', '100x30'],
+      ['o', 'second'],
+      ['o', 'aaaaaa'],
+    ]);
   });
 });

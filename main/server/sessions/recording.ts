@@ -16,6 +16,17 @@ export const RECORDING_CAP_MARKER = 'recording stopped: size cap reached';
 export const RECORDING_BACKLOG_MAX_BYTES = 8 * 1024 * 1024;
 export const RECORDING_BACKLOG_RESUME_BYTES = 1024 * 1024;
 
+/**
+ * Output is held as the batches it came in (the same Buffers the viewers got, with the time of
+ * each) and turned into asciicast lines once output has been quiet for QUIET_MS, or once HOLD_MAX
+ * bytes are held: decoding, JSON-escaping and encoding every byte on the server's thread during a
+ * flood cost the flood 0.18x of the raw PTY rate (issue 13, benchmarks/results/perf-flood.md).
+ * Each event keeps the time its output arrived, so the file is the same; it reaches the disk
+ * QUIET_MS later. HOLD_MAX matches the screen's own backlog (SCREEN_BACKLOG_MAX_BYTES).
+ */
+export const RECORDING_HOLD_QUIET_MS = 20;
+export const RECORDING_HOLD_MAX_BYTES = 8 * 1024 * 1024;
+
 export interface RecordingOptions {
   file: string;
   cols: number;
@@ -80,22 +91,55 @@ export class Recording {
     this.append(JSON.stringify(header) + '\n', true);
   }
 
-  /** Output bytes; a UTF-8 sequence split across batches is carried to the next one. */
+  /** Output bytes, held until output is quiet (RECORDING_HOLD_QUIET_MS); the caller must not
+   *  change `buf` afterwards. */
   output(buf: Buffer): void {
     if (this.stopped) return;
-    const text = this.decoder.write(buf);
-    if (text) this.event('o', text);
+    const now = Date.now();
+    this.held.push({ at: now, buf });
+    this.heldBytes += buf.length;
+    this.lastHeldAt = now;
+    if (this.heldBytes >= RECORDING_HOLD_MAX_BYTES) this.writeHeld();
+    else if (!this.holdTimer) this.holdTimer = setTimeout(this.onHoldTimer, RECORDING_HOLD_QUIET_MS).unref();
   }
 
   resize(cols: number, rows: number): void {
     if (this.stopped) return;
     // Before any output a resize is the real starting size, not an event.
-    if (this.header) this.header = { cols, rows };
-    else this.event('r', `${cols}x${rows}`);
+    if (this.header && this.held.length === 0) this.header = { cols, rows };
+    else {
+      this.writeHeld(); // may reach the cap
+      if (!this.stopped) this.event(Date.now(), 'r', `${cols}x${rows}`);
+    }
+  }
+
+  /** Output went on within the quiet time: wait for the rest of it; else write what is held. */
+  private readonly onHoldTimer = (): void => {
+    this.holdTimer = undefined;
+    const wait = this.lastHeldAt + RECORDING_HOLD_QUIET_MS - Date.now();
+    if (wait > 0 && this.heldBytes < RECORDING_HOLD_MAX_BYTES) this.holdTimer = setTimeout(this.onHoldTimer, wait).unref();
+    else this.writeHeld();
+  };
+
+  /** The held output as events, in order; a UTF-8 sequence split across batches is carried to
+   *  the next one. */
+  private writeHeld(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    const held = this.held;
+    if (held.length === 0) return;
+    this.held = [];
+    this.heldBytes = 0;
+    for (const { at, buf } of held) {
+      if (this.stopped) return;
+      const text = this.decoder.write(buf);
+      if (text) this.event(at, 'o', text);
+    }
   }
 
   /** Resolves once every event written so far is on disk (for serving the file mid-session). */
   flushed(): Promise<void> {
+    this.writeHeld();
     this.writeHeader();
     const s = this.stream;
     if (!s || s.writableLength === 0) return Promise.resolve();
@@ -110,8 +154,9 @@ export class Recording {
   /** Writes what is buffered and closes the file. Idempotent. */
   close(): Promise<void> {
     if (this.closing) return this.closing;
+    this.writeHeld();
     const rest = this.stopped ? '' : this.decoder.end();
-    if (rest) this.event('o', rest);
+    if (rest) this.event(Date.now(), 'o', rest);
     this.writeHeader();
     this.stopped = true;
     const s = this.stream;
@@ -136,6 +181,7 @@ export class Recording {
     this.discarding ??= (async () => {
       this.stopped = true;
       this.header = undefined;
+      this.dropHeld();
       const s = this.stream;
       this.stream = undefined;
       if (s && !this.closing) {
@@ -152,24 +198,38 @@ export class Recording {
 
   private discarding: Promise<void> | undefined;
 
-  private event(kind: 'o' | 'r', data: string): void {
+  private dropHeld(): void {
+    if (this.holdTimer) clearTimeout(this.holdTimer);
+    this.holdTimer = undefined;
+    this.held = [];
+    this.heldBytes = 0;
+  }
+
+  private held: { at: number; buf: Buffer }[] = [];
+  private heldBytes = 0;
+  private lastHeldAt = 0;
+  private holdTimer: NodeJS.Timeout | undefined;
+
+  /** `at`: when the output arrived (Date.now()), not when it is written. */
+  private event(at: number, kind: 'o' | 'r', data: string): void {
     this.writeHeader();
-    const t = Number(((Date.now() - this.startedAt) / 1000).toFixed(6));
-    const line = JSON.stringify([t, kind, data]) + '\n';
-    const marker = JSON.stringify([t, 'm', RECORDING_CAP_MARKER]) + '\n';
+    const t = Number(((at - this.startedAt) / 1000).toFixed(6));
+    // One encode: the Buffer's length is the byte count, and the stream takes it as is.
+    const line = Buffer.from(JSON.stringify([t, kind, data]) + '\n');
     // The cap holds the events; the one marker past it is the only overshoot.
-    if (this.bytes + Buffer.byteLength(line) > this.opts.capBytes) {
-      this.append(marker, true);
+    if (this.bytes + line.length > this.opts.capBytes) {
+      this.append(JSON.stringify([t, 'm', RECORDING_CAP_MARKER]) + '\n', true);
       this.stopped = true;
+      this.dropHeld();
       return;
     }
     this.append(line, false);
   }
 
-  private append(line: string, force: boolean): void {
+  private append(line: string | Buffer, force: boolean): void {
     const s = this.stream;
     if (!s || (this.stopped && !force)) return;
-    this.bytes += Buffer.byteLength(line);
+    this.bytes += typeof line === 'string' ? Buffer.byteLength(line) : line.length;
     s.write(line);
     if (!this.waitingForDrain && s.writableLength > RECORDING_BACKLOG_MAX_BYTES) {
       // Told once the stream is low again; the session has paused its PTY meanwhile.
