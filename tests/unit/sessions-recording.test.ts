@@ -1,12 +1,19 @@
 // Recording (sessions/recording.ts) byte by byte: a UTF-8 character cut at an exact batch edge,
 // the cap hit on an exact event, and close() semantics. A PTY cannot be made to split output
 // at a chosen byte, so these are checked here rather than in the integration tests.
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { silentLogger } from '../../main/server/log.js';
-import { RECORDING_CAP_MARKER, RECORDING_HOLD_MAX_BYTES, RECORDING_HOLD_QUIET_MS, Recording } from '../../main/server/sessions/recording.js';
+import {
+  RECORDING_CAP_MARKER,
+  RECORDING_HOLD_MAX_BATCHES,
+  RECORDING_HOLD_MAX_BYTES,
+  RECORDING_HOLD_MAX_MS,
+  RECORDING_HOLD_QUIET_MS,
+  Recording,
+} from '../../main/server/sessions/recording.js';
 import { makeTempDir, until } from '../helpers/server.js';
 
 async function open(capBytes = 1 << 20): Promise<Recording> {
@@ -120,6 +127,26 @@ describe('Recording', () => {
     // The times span the burst (written at once, they would all be the same).
     expect(times.at(-1)! - times[0]!).toBeGreaterThan(((Date.now() - t0) / 1000) * 0.1);
     expect(times.at(-1)! - times[0]!).toBeGreaterThan(0.05);
+  });
+
+  it('output that never pauses is written once its oldest batch is RECORDING_HOLD_MAX_MS old, or at RECORDING_HOLD_MAX_BATCHES', async () => {
+    const rec = await open();
+    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+    const t0 = Date.now();
+    let n = 0;
+    // A clock redrawn every few ms, never quiet for RECORDING_HOLD_QUIET_MS.
+    const written = () => existsSync(rec.file) && readFileSync(rec.file, 'utf8').includes('"c0 "');
+    while (!written()) {
+      expect(Date.now() - t0, 'written while output still flows').toBeLessThan(RECORDING_HOLD_MAX_MS * 4);
+      rec.output(Buffer.from(`c${n++} `));
+      await sleep(Math.min(5, RECORDING_HOLD_QUIET_MS / 4));
+    }
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(RECORDING_HOLD_MAX_MS - 5);
+    await rec.flushed();
+    // Many small batches at once: written at the count, not held until a timer.
+    const before = (await stat(rec.file)).size;
+    for (let i = 0; i < RECORDING_HOLD_MAX_BATCHES; i++) rec.output(Buffer.from('x'));
+    expect(rec.backlog + (await stat(rec.file)).size).toBeGreaterThan(before + RECORDING_HOLD_MAX_BATCHES);
   });
 
   it('a resize, flushed() and the hold limit write what is held first, in order', async () => {

@@ -22,10 +22,15 @@ export const RECORDING_BACKLOG_RESUME_BYTES = 1024 * 1024;
  * bytes are held: decoding, JSON-escaping and encoding every byte on the server's thread during a
  * flood cost the flood 0.18x of the raw PTY rate (issue 13, benchmarks/results/perf-flood.md).
  * Each event keeps the time its output arrived, so the file is the same; it reaches the disk
- * QUIET_MS later. HOLD_MAX matches the screen's own backlog (SCREEN_BACKLOG_MAX_BYTES).
+ * QUIET_MS later. HOLD_MAX matches the screen's own backlog (SCREEN_BACKLOG_MAX_BYTES). Output
+ * that never pauses (a clock redrawn every 10 ms) is written once its oldest batch is MAX_MS old
+ * or MAX_BATCHES are held, so the file trails by a second at most and small batches cannot pile
+ * up (each held Buffer costs ~100 bytes of heap beside its bytes).
  */
 export const RECORDING_HOLD_QUIET_MS = 20;
 export const RECORDING_HOLD_MAX_BYTES = 8 * 1024 * 1024;
+export const RECORDING_HOLD_MAX_MS = 1000;
+export const RECORDING_HOLD_MAX_BATCHES = 4096;
 
 export interface RecordingOptions {
   file: string;
@@ -96,10 +101,11 @@ export class Recording {
   output(buf: Buffer): void {
     if (this.stopped) return;
     const now = Date.now();
+    if (this.held.length === 0) this.firstHeldAt = now;
     this.held.push({ at: now, buf });
     this.heldBytes += buf.length;
     this.lastHeldAt = now;
-    if (this.heldBytes >= RECORDING_HOLD_MAX_BYTES) this.writeHeld();
+    if (this.heldBytes >= RECORDING_HOLD_MAX_BYTES || this.held.length >= RECORDING_HOLD_MAX_BATCHES) this.writeHeld();
     else if (!this.holdTimer) this.holdTimer = setTimeout(this.onHoldTimer, RECORDING_HOLD_QUIET_MS).unref();
   }
 
@@ -113,11 +119,12 @@ export class Recording {
     }
   }
 
-  /** Output went on within the quiet time: wait for the rest of it; else write what is held. */
+  /** Output went on within the quiet time: wait for the rest of it (up to the oldest batch's
+   *  RECORDING_HOLD_MAX_MS); else write what is held. */
   private readonly onHoldTimer = (): void => {
     this.holdTimer = undefined;
-    const wait = this.lastHeldAt + RECORDING_HOLD_QUIET_MS - Date.now();
-    if (wait > 0 && this.heldBytes < RECORDING_HOLD_MAX_BYTES) this.holdTimer = setTimeout(this.onHoldTimer, wait).unref();
+    const wait = Math.min(this.lastHeldAt + RECORDING_HOLD_QUIET_MS, this.firstHeldAt + RECORDING_HOLD_MAX_MS) - Date.now();
+    if (wait > 0) this.holdTimer = setTimeout(this.onHoldTimer, wait).unref();
     else this.writeHeld();
   };
 
@@ -207,6 +214,7 @@ export class Recording {
 
   private held: { at: number; buf: Buffer }[] = [];
   private heldBytes = 0;
+  private firstHeldAt = 0;
   private lastHeldAt = 0;
   private holdTimer: NodeJS.Timeout | undefined;
 
