@@ -151,7 +151,7 @@ function issueSection(result, baseline, lines) {
   lines.push('## Issue 13: every figure against its target');
   lines.push('');
   lines.push(`Before = ${baseline ? `\`${baseline.file}\` (commit \`${baseline.result.git?.commit?.slice(0, 7) ?? '?'}\`, ${baseline.result.date?.slice(0, 10) ?? '?'}), Node / Bun medians` : 'no baseline given (`--baseline=FILE`)'}.`);
-  lines.push("Ratios to raw are against the runtime's own raw PTY measured in this run (VibeTunnel: node-pty's).");
+  lines.push("Ratios to raw are against the runtime's own raw PTY measured in this run (VibeTunnel: node-pty's); a flood's, against a raw flood run right before each repeat.");
   lines.push('');
   lines.push('| figure | target | before (Node / Bun) | Node | Bun | VibeTunnel | met? Node / Bun |');
   lines.push('| --- | --- | --- | --- | --- | --- | --- |');

@@ -173,7 +173,8 @@ async function baselines(cfg, runtime = 'node') {
   return b;
 }
 
-async function benchTarget(t, cfg, raw, sections) {
+/** `runtime`: whose raw PTY the paired flood baselines use (floods() in workloads.mjs). */
+async function benchTarget(t, cfg, raw, sections, runtime = 'node') {
   const figures = {};
   const errors = [];
   const on = (s) => !sections || sections.includes(s);
@@ -218,7 +219,8 @@ async function benchTarget(t, cfg, raw, sections) {
       log(`  lifecycle: ${f['lifecycle.createDeleteOps'].median} ops/s = ${r?.median}x raw`);
       return f;
     });
-    await section('flood', () => W.floods(t, cfg, raw, log));
+    const rawFloodMs = raw.floodMs ? async () => (await runRaw(['flood', '1', String(cfg.floodLines)], runtime)).samples[0].ms : undefined;
+    await section('flood', () => W.floods(t, cfg, raw, log, rawFloodMs));
     if (on('flood')) {
       await section('mem', async () => {
         const f = await W.memAfterFlood(t, cfg);
@@ -360,7 +362,7 @@ async function main() {
         const profDir = args.cpuProf ? path.join(outDir, 'profiles') : undefined;
         if (profDir) mkdirSync(profDir, { recursive: true });
         // Each runtime's figures are ratios against its own raw PTY.
-        result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections);
+        result.targets[key] = await benchTarget(portholeTarget({ cpuProfDir: profDir, runtime: rt }), cfg, result.baselinesByRuntime[rt], args.sections, rt);
         if (!args.quick && (!args.sections || args.sections.includes('firstscreen'))) {
           const fs = firstScreen(rt, outDir, log);
           Object.assign(result.targets[key].figures, fs.figures);

@@ -124,27 +124,36 @@ export async function floodOnce(t, { viewers, lines, timeoutMs, farm, processes 
   }
 }
 
-export async function floods(t, cfg, raw, log) {
+/** `rawFloodMs`, when given, runs one raw PTY flood of the same lines and resolves its time: it
+ *  runs right before every repeat, and each repeat's ratio is against its own, so a machine
+ *  whose load changes during the run (a shared 2-core box: 0.77x and 0.89x in two runs of one
+ *  build against the run's one raw median) reads like flood-ab.mjs's interleaved rounds. */
+export async function floods(t, cfg, raw, log, rawFloodMs) {
   const figures = {};
   const cpuPerMB = [];
   for (const v of cfg.floodViewers) {
     const ms = [];
+    const rawMs = [];
     let missing = 0;
     let resyncs = 0;
     for (let r = 0; r < cfg.floodRepeats; r++) {
+      const before = rawFloodMs ? await rawFloodMs() : raw.floodMs?.median;
       const res = await floodOnce(t, { viewers: v, lines: cfg.floodLines, timeoutMs: cfg.floodTimeoutMs });
-      if (res.ms !== null) ms.push(res.ms);
+      if (res.ms !== null) {
+        ms.push(res.ms);
+        rawMs.push(before);
+      }
       missing += res.missing;
       resyncs += res.resyncs;
       if (v === 1 && raw.floodBytes) cpuPerMB.push(res.cpuSec / (raw.floodBytes / 1e6));
     }
-    log(`  flood to ${v}: ${ms.map(Math.round).join(', ')} ms (raw ${Math.round(raw.floodMs?.median ?? 0)} ms), missing ${missing}, resyncs ${resyncs}`);
-    const extra = { viewers: v, missing, resyncs, lines: cfg.floodLines };
+    log(`  flood to ${v}: ${ms.map(Math.round).join(', ')} ms (raw ${rawMs.map((x) => Math.round(x ?? 0)).join(', ')} ms), missing ${missing}, resyncs ${resyncs}`);
+    const extra = { viewers: v, missing, resyncs, lines: cfg.floodLines, ...(rawFloodMs ? { rawMs, pairedRaw: true } : {}) };
     figures[`flood.v${v}.ms`] = summarize(ms, 'ms', extra);
-    if (raw.floodMs?.median) {
+    if (rawMs.every((x) => x)) {
       // throughput ratio = raw time / time here (same bytes): 1.0 means as fast as the bare PTY.
       figures[`flood.v${v}.ratio`] = summarize(
-        ms.map((x) => raw.floodMs.median / x),
+        ms.map((x, i) => rawMs[i] / x),
         'x raw',
         extra,
       );
