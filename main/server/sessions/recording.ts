@@ -100,11 +100,8 @@ export class Recording {
    *  change `buf` afterwards. */
   output(buf: Buffer): void {
     if (this.stopped) return;
-    const now = Date.now();
-    if (this.held.length === 0) this.firstHeldAt = now;
-    this.held.push({ at: now, buf });
+    this.held.push({ at: Date.now(), buf });
     this.heldBytes += buf.length;
-    this.lastHeldAt = now;
     if (this.heldBytes >= RECORDING_HOLD_MAX_BYTES || this.held.length >= RECORDING_HOLD_MAX_BATCHES) this.writeHeld();
     else if (!this.holdTimer) this.holdTimer = setTimeout(this.onHoldTimer, RECORDING_HOLD_QUIET_MS).unref();
   }
@@ -123,7 +120,9 @@ export class Recording {
    *  RECORDING_HOLD_MAX_MS); else write what is held. */
   private readonly onHoldTimer = (): void => {
     this.holdTimer = undefined;
-    const wait = Math.min(this.lastHeldAt + RECORDING_HOLD_QUIET_MS, this.firstHeldAt + RECORDING_HOLD_MAX_MS) - Date.now();
+    const first = this.held[0]?.at ?? 0;
+    const last = this.held.at(-1)?.at ?? 0;
+    const wait = Math.min(last + RECORDING_HOLD_QUIET_MS, first + RECORDING_HOLD_MAX_MS) - Date.now();
     if (wait > 0) this.holdTimer = setTimeout(this.onHoldTimer, wait).unref();
     else this.writeHeld();
   };
@@ -214,8 +213,6 @@ export class Recording {
 
   private held: { at: number; buf: Buffer }[] = [];
   private heldBytes = 0;
-  private firstHeldAt = 0;
-  private lastHeldAt = 0;
   private holdTimer: NodeJS.Timeout | undefined;
 
   /** `at`: when the output arrived (Date.now()), not when it is written. */
