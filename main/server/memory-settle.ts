@@ -132,7 +132,8 @@ export interface MemorySettleOptions {
   trimExcessBytes?: number;
 }
 
-function newSpaceBytes(): number {
+/** V8's young generation as this thread holds it now (0 where the runtime reports none). */
+export function newSpaceBytes(): number {
   return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
 }
 

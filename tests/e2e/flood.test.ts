@@ -24,6 +24,11 @@ const DONE = 'FLOOD-2-DONE';
 /** Calls in a row (each ~100 ms apart) over which the page's timer must have advanced. */
 const STALL_CALLS = 10;
 
+/** The counter the page's own timer advances (floodAndWatch), read inside the page. */
+function pageTicks(): number {
+  return (window as unknown as { __ticks: number }).__ticks;
+}
+
 /** A script call into the page; a page frozen by the flood would never answer it. */
 async function call<T>(page: Page, fn: () => T): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -49,7 +54,7 @@ async function floodAndWatch(ts: TestServer, sessionId: string, page: Page): Pro
   const ticks: number[] = [];
   const deadline = Date.now() + 90_000;
   while (Date.now() < deadline) {
-    ticks.push(await call(page, () => (window as unknown as { __ticks: number }).__ticks));
+    ticks.push(await call(page, pageTicks));
     if ((await snapshot(ts, sessionId)).includes(DONE)) return ticks;
     await new Promise((r) => setTimeout(r, 100));
   }
@@ -72,7 +77,7 @@ async function expectAnsweringThroughFlood(ts: TestServer, sessionId: string, pa
   // flood's start failed CI on a loaded machine); a starved one falls behind for good.
   for (let i = STALL_CALLS; i < ticks.length; i++) expect(ticks[i], `timer ticks at call ${i}`).toBeGreaterThan(ticks[i - STALL_CALLS]);
   await waitForEnd(page);
-  expect(await call(page, () => (window as unknown as { __ticks: number }).__ticks)).toBeGreaterThan(ticks[0]);
+  expect(await call(page, pageTicks)).toBeGreaterThan(ticks[0]);
 }
 
 describe.skipIf(!chromiumAvailable())('flood (e2e)', () => {

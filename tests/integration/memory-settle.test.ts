@@ -2,17 +2,12 @@
 // a viewer, one "memory settled" collection runs on the server, on Node with V8's young
 // generation shrunk back under the settle's own "kept" line. Runs in-process (Node) and as a
 // `serve` child (Bun).
-import { getHeapSpaceStatistics } from 'node:v8';
 import { describe, expect, it } from 'vitest';
 import { createLogger } from '../../main/server/log.js';
-import { SETTLE_NEW_SPACE_KEPT_BYTES, SETTLE_QUIET_TICKS, SETTLE_TICK_MS } from '../../main/server/memory-settle.js';
+import { newSpaceBytes, SETTLE_NEW_SPACE_KEPT_BYTES, SETTLE_QUIET_TICKS, SETTLE_TICK_MS } from '../../main/server/memory-settle.js';
 import { connectWs, startServer } from '../helpers/server.js';
 
 const inProcessNode = !process.versions.bun && !process.env.PORTHOLE_TEST_RUNTIME;
-
-function newSpaceBytes(): number {
-  return getHeapSpaceStatistics().find((s) => s.space_name === 'new_space')?.physical_space_size ?? 0;
-}
 
 /** Grows this thread's young generation the way a busy server does: short-lived objects, a
  *  share of them surviving a scavenge or two. The server's own flood may not grow it (its

@@ -14,7 +14,7 @@ import {
   RECORDING_HOLD_QUIET_MS,
   Recording,
 } from '../../main/server/sessions/recording.js';
-import { makeTempDir, until } from '../helpers/server.js';
+import { makeTempDir, sleep, until } from '../helpers/server.js';
 
 async function open(capBytes = 1 << 20): Promise<Recording> {
   const dir = await makeTempDir();
@@ -110,7 +110,6 @@ describe('Recording', () => {
 
   it('holds a burst off the disk until output is quiet, and each event keeps the time its output came', async () => {
     const rec = await open();
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     // A burst: a batch every 5 ms for ~150 ms, never quiet for RECORDING_HOLD_QUIET_MS.
     const t0 = Date.now();
     for (let i = 0; i < 30; i++) {
@@ -131,7 +130,6 @@ describe('Recording', () => {
 
   it('output that never pauses is written once its oldest batch is RECORDING_HOLD_MAX_MS old, or at RECORDING_HOLD_MAX_BATCHES', async () => {
     const rec = await open();
-    const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
     const t0 = Date.now();
     let n = 0;
     // A clock redrawn every few ms, never quiet for RECORDING_HOLD_QUIET_MS.
